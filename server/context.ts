@@ -1,0 +1,28 @@
+import DataLoader from 'dataloader';
+import type { Principal } from './auth/keys.service.js';
+import type { Em } from './db/orm.js';
+
+/**
+ * One DataLoader per (relation, arguments) for the life of one request.
+ * `key` names the relation and its arguments, e.g. `interactions:{"first":3}`.
+ */
+export class Loaders {
+  private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+
+  get<K, V>(key: string, batch: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {
+    let loader = this.loaders.get(key) as DataLoader<K, V> | undefined;
+    if (!loader) {
+      loader = new DataLoader<K, V>(batch, { maxBatchSize: 1000 });
+      this.loaders.set(key, loader as DataLoader<unknown, unknown>);
+    }
+    return loader;
+  }
+}
+
+export interface Context {
+  principal: Principal;
+  /** A fresh EntityManager for this request only. */
+  em: Em;
+  loaders: Loaders;
+  requestId: string;
+}

@@ -1,0 +1,392 @@
+import { OptimisticLockError } from '@mikro-orm/core';
+import type { Principal } from '../auth/keys.service.js';
+import type { Em } from '../db/orm.js';
+import { isUuid, newId } from '../db/ids.js';
+import { buildConnection, pageRequest, type PageArgs } from '../graphql/connection.js';
+import { SortDirection } from '../graphql/enums.js';
+import { BadUserInputError, ConflictError, InputErrors, NotFoundError } from '../graphql/errors.js';
+import { createOnce } from '../graphql/idempotency.js';
+import { compileFilter, joinSql, keysetSql, orderSql, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
+import {
+  checkCountry, checkEmail, checkId, checkIdempotencyKey, checkLocalDate, checkPhone, checkTags, checkText, LIMITS,
+} from '../graphql/validate.js';
+import { CustomFieldDefinition } from './custom-field.entity.js';
+import { listDefinitions, validateAttributes } from './custom-fields.service.js';
+import { Customer, CustomerKind } from './customer.entity.js';
+import {
+  CustomerFilter, CustomerMergeRecord, CustomerOrder, CustomerSortField, UpsertOutcome,
+  type CreateCustomerInput, type UpdateCustomerInput, type UpsertCustomerInput,
+} from './customer.inputs.js';
+import { CustomerConnection, UpsertCustomerResult } from './customer.types.js';
+
+export const MAX_UPSERT_ROWS = 1000;
+
+export async function getCustomer(em: Em, tenantId: string, id: string, path = 'id'): Promise<Customer> {
+  checkId(id, path);
+  const customer = await em.findOne(Customer, { tenantId, id });
+  if (!customer) throw new NotFoundError('Customer', id);
+  return customer;
+}
+
+// ---------- reading lists ----------
+
+const FILTER_FIELDS: Record<string, FieldSpec> = {
+  kind: { expr: 'c.kind', kind: 'enum' },
+  name: { expr: 'c.name', kind: 'string' },
+  email: { expr: 'c.email', kind: 'string' },
+  phone: { expr: 'c.phone', kind: 'string' },
+  company: { expr: 'c.company', kind: 'string' },
+  industry: { expr: 'c.industry', kind: 'string' },
+  region: { expr: 'c.region', kind: 'string' },
+  city: { expr: 'c.city', kind: 'string' },
+  country: { expr: 'c.country', kind: 'string' },
+  owner: { expr: 'c.owner', kind: 'string' },
+  externalId: { expr: 'c.external_id', kind: 'string' },
+  acquisitionSource: { expr: 'c.acquisition_source', kind: 'string' },
+  createdAt: { expr: 'c.created_at', kind: 'date' },
+  updatedAt: { expr: 'c.updated_at', kind: 'date' },
+};
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Hooks other features add to customer filtering (metrics, segments) without this file knowing them. */
+export const customerFilterExtensions: Record<string, (value: any, path: string) => Sql> = {};
+
+function compileCustomerFilter(filter: CustomerFilter | null | undefined): Sql {
+  return compileFilter<CustomerFilter>(filter, FILTER_FIELDS, {
+    search: (value: string, path: string) => {
+      const term = String(value).trim();
+      if ([...term].length > 200) throw new BadUserInputError([{ path, message: 'must be at most 200 characters' }]);
+      if (!term) return sql('');
+      const like = `%${escapeLike(term)}%`;
+      const digits = term.replace(/[^\d]/g, '');
+      const parts = [sql('c.name ilike ? or c.email ilike ? or c.company ilike ? or c.phone ilike ?', [like, like, like, like])];
+      // "138 0013 8000" finds +8613800138000: compare digits only.
+      if (digits.length >= 4) parts.push(sql('c.phone like ?', [`%${digits}%`]));
+      return joinSql(parts, ' or ');
+    },
+    tags: (value: string[]) => sql('c.tags @> ?::jsonb', [JSON.stringify(value)]),
+    archived: () => sql(''), // applied once at the top level in listCustomers
+    ...(customerFilterExtensions as object),
+  } as never);
+}
+
+const SORT_KEYS: Record<CustomerSortField, Omit<SqlSortKey, 'desc'>> = {
+  [CustomerSortField.NAME]: { expr: 'c.name', prop: 'name', kind: 'string' },
+  [CustomerSortField.CREATED_AT]: { expr: 'c.created_at', prop: 'createdAt', kind: 'date' },
+  [CustomerSortField.UPDATED_AT]: { expr: 'c.updated_at', prop: 'updatedAt', kind: 'date' },
+};
+
+/** Extra sort keys other features register (e.g. PREDICTED_CLV), with the join they need. */
+export const customerSortExtensions: Record<string, { key: Omit<SqlSortKey, 'desc'>; join: string }> = {};
+
+export async function listCustomers(
+  em: Em,
+  tenantId: string,
+  filter: CustomerFilter | null | undefined,
+  orderBy: CustomerOrder[] | null | undefined,
+  page: PageArgs,
+): Promise<InstanceType<typeof CustomerConnection>> {
+  const order = orderBy?.length ? orderBy : [{ field: CustomerSortField.CREATED_AT, direction: SortDirection.DESC }];
+  if (order.length > 3) throw new BadUserInputError([{ path: 'orderBy', message: 'takes at most 3 sort fields' }]);
+  const joins = new Set<string>();
+  const keys: SqlSortKey[] = order.map((o, i) => {
+    const ext = customerSortExtensions[o.field];
+    const base = SORT_KEYS[o.field as CustomerSortField] ?? ext?.key;
+    if (!base) throw new BadUserInputError([{ path: `orderBy.${i}.field`, message: 'is not sortable' }]);
+    if (ext) joins.add(ext.join);
+    return { ...base, desc: o.direction === SortDirection.DESC };
+  });
+  const request = pageRequest(page, keys.length + 1);
+  const where = joinSql(
+    [
+      sql('c.tenant_id = ?', [tenantId]),
+      sql(filter?.archived ? 'c.archived_at is not null' : 'c.archived_at is null'),
+      compileCustomerFilter(filter),
+    ],
+    ' and ',
+  );
+  const joinText = [...joins].join(' ');
+  const keyset = keysetSql(keys, request, 'c.id');
+  const pageWhere = keyset.text ? joinSql([where, keyset], ' and ') : where;
+  const rows = await em.execute<Record<string, unknown>[]>(
+    `select c.* from customer c ${joinText} where ${pageWhere.text} order by ${orderSql(keys, request.backward, 'c.id')} limit ?`,
+    [...pageWhere.params, request.size + 1],
+  );
+  const customers = rows.map((row) => em.map(Customer, row));
+  return buildConnection(CustomerConnection, customers, request, keys, async () => {
+    const [{ count }] = await em.execute<{ count: number }[]>(
+      `select count(*)::int as count from customer c ${joinText} where ${where.text}`,
+      where.params,
+    );
+    return Number(count);
+  });
+}
+
+// ---------- writing ----------
+
+type CustomerPatch = Partial<Omit<Customer, 'id' | 'tenantId' | 'version' | 'createdAt' | 'updatedAt'>>;
+
+/**
+ * Validates and normalizes every provided field. Absent fields stay absent; `null` clears.
+ * Errors are collected under `path.<field>`.
+ */
+export function normalizeCustomerFields(
+  errors: InputErrors,
+  path: string,
+  input: UpdateCustomerInput | CreateCustomerInput | UpsertCustomerInput,
+  principal: Principal,
+  defs: CustomFieldDefinition[],
+  current: Customer | null,
+): CustomerPatch {
+  const p = (f: string) => `${path}.${f}`;
+  const patch: CustomerPatch = {};
+  const set = <K extends keyof CustomerPatch>(key: K, value: CustomerPatch[K] | undefined) => {
+    if (value !== undefined) patch[key] = value;
+  };
+  if (input.name !== undefined) {
+    if (input.name === null) errors.add(p('name'), 'cannot be cleared');
+    else set('name', checkText(errors, p('name'), input.name, LIMITS.name, { required: true }) as string);
+  }
+  if (input.kind != null) set('kind', input.kind);
+  if ('externalId' in input && input.externalId !== undefined) {
+    set('externalId', checkText(errors, p('externalId'), input.externalId, LIMITS.shortText) ?? null);
+  }
+  set('email', checkEmail(errors, p('email'), input.email));
+  const country = checkCountry(errors, p('country'), input.country);
+  set('country', country);
+  const phoneCountry = country ?? current?.country ?? principal.tenant.defaultCountry;
+  set('phone', checkPhone(errors, p('phone'), input.phone, phoneCountry));
+  for (const field of ['company', 'title', 'industry', 'region', 'city', 'address', 'acquisitionSource', 'owner'] as const) {
+    if (input[field] !== undefined) set(field, checkText(errors, p(field), input[field], LIMITS.shortText) ?? null);
+  }
+  if (input.notes !== undefined) set('notes', checkText(errors, p('notes'), input.notes, LIMITS.notes) ?? null);
+  set('birthDate', checkLocalDate(errors, p('birthDate'), input.birthDate));
+  for (const field of ['companySize', 'gender', 'acquisitionChannel'] as const) {
+    if (input[field] !== undefined) set(field, input[field] as never);
+  }
+  set('tags', checkTags(errors, p('tags'), input.tags));
+  if (input.marketingConsent != null) set('marketingConsent', input.marketingConsent);
+  if (input.customAttributes !== undefined || !current) {
+    set('customAttributes', validateAttributes(errors, p('customAttributes'), defs, current?.customAttributes ?? {}, input.customAttributes));
+  }
+  return patch;
+}
+
+async function ensureExternalIdFree(em: Em, tenantId: string, externalId: string | null | undefined, exceptId: string | null): Promise<void> {
+  if (!externalId) return;
+  const existing = await em.findOne(Customer, { tenantId, externalId }, { fields: ['id'] });
+  if (existing && existing.id !== exceptId) {
+    throw new ConflictError(`Another customer already has externalId "${externalId}"`, { path: 'input.externalId', existingId: existing.id });
+  }
+}
+
+export async function createCustomer(
+  em: Em,
+  principal: Principal,
+  input: CreateCustomerInput,
+  idempotencyKey: string | null | undefined,
+): Promise<Customer> {
+  const errors = new InputErrors();
+  checkIdempotencyKey(errors, 'idempotencyKey', idempotencyKey);
+  const defs = await listDefinitions(em, principal.tenantId);
+  const patch = normalizeCustomerFields(errors, 'input', input, principal, defs, null);
+  errors.throwIfAny();
+  const { id } = await createOnce(
+    em,
+    { tenantId: principal.tenantId, scope: 'createCustomer', key: idempotencyKey, request: input, id: newId() },
+    async (tx, newCustomerId) => {
+      await ensureExternalIdFree(tx, principal.tenantId, patch.externalId, null);
+      tx.create(Customer, { ...patch, id: newCustomerId, tenantId: principal.tenantId, kind: patch.kind ?? CustomerKind.PERSON } as Customer);
+      await tx.flush();
+    },
+  );
+  return getCustomer(em, principal.tenantId, id);
+}
+
+function toConflict(error: unknown, id: string): never {
+  if (error instanceof OptimisticLockError) {
+    throw new ConflictError(`Customer ${id} was changed by someone else; read it again and retry`, { path: 'version' });
+  }
+  throw error;
+}
+
+export async function updateCustomer(
+  em: Em,
+  principal: Principal,
+  id: string,
+  version: number,
+  input: UpdateCustomerInput,
+): Promise<Customer> {
+  const customer = await getCustomer(em, principal.tenantId, id);
+  if (customer.version !== version) {
+    throw new ConflictError(`Customer ${id} is at version ${customer.version}, not ${version}; read it again and retry`, {
+      path: 'version',
+      currentVersion: customer.version,
+    });
+  }
+  const errors = new InputErrors();
+  const defs = input.customAttributes !== undefined ? await listDefinitions(em, principal.tenantId) : [];
+  const patch = normalizeCustomerFields(errors, 'input', input, principal, defs, customer);
+  errors.throwIfAny();
+  if (patch.externalId !== undefined && patch.externalId !== customer.externalId) {
+    await ensureExternalIdFree(em, principal.tenantId, patch.externalId, customer.id);
+  }
+  em.assign(customer, patch);
+  await em.flush().catch((e) => toConflict(e, id));
+  return customer;
+}
+
+export async function setArchived(em: Em, principal: Principal, id: string, archived: boolean): Promise<Customer> {
+  const customer = await getCustomer(em, principal.tenantId, id);
+  if (!archived && customer.mergedIntoId) {
+    throw new ConflictError(`Customer ${id} was merged into ${customer.mergedIntoId} and cannot be restored`, { path: 'id' });
+  }
+  if (Boolean(customer.archivedAt) !== archived) {
+    customer.archivedAt = archived ? new Date() : null;
+    await em.flush().catch((e) => toConflict(e, id));
+  }
+  return customer;
+}
+
+export async function upsertCustomers(
+  em: Em,
+  principal: Principal,
+  rows: UpsertCustomerInput[],
+): Promise<UpsertCustomerResult[]> {
+  if (rows.length > MAX_UPSERT_ROWS) {
+    throw new BadUserInputError([{ path: 'input', message: `takes at most ${MAX_UPSERT_ROWS} rows per call` }]);
+  }
+  const tenantId = principal.tenantId;
+  const defs = await listDefinitions(em, tenantId);
+  const externalIds = [...new Set(rows.map((r) => r.externalId?.trim()).filter(Boolean))];
+  const existing = externalIds.length ? await em.find(Customer, { tenantId, externalId: { $in: externalIds } }) : [];
+  const byExternalId = new Map(existing.map((c) => [c.externalId!, c]));
+  const seen = new Set<string>();
+  const results: UpsertCustomerResult[] = [];
+  const toCreate: Customer[] = [];
+  const toUpdate: { customer: Customer; patch: CustomerPatch; index: number }[] = [];
+
+  rows.forEach((row, index) => {
+    const errors = new InputErrors();
+    const path = `input.${index}`;
+    const externalId = checkText(errors, `${path}.externalId`, row.externalId, LIMITS.shortText, { required: true }) as string;
+    if (externalId && seen.has(externalId)) errors.add(`${path}.externalId`, 'appears more than once in this call');
+    seen.add(externalId);
+    let current = byExternalId.get(externalId) ?? null;
+    if (current?.mergedIntoId) current = existing.find((c) => c.id === current!.mergedIntoId) ?? current;
+    if (!current && (row.name == null || row.name.trim() === '')) errors.add(`${path}.name`, 'is required for a new customer');
+    const patch = errors.any ? {} : normalizeCustomerFields(errors, path, row, principal, defs, current);
+    if (errors.any) {
+      results.push(Object.assign(new UpsertCustomerResult(), { index, externalId: row.externalId, outcome: UpsertOutcome.FAILED, customer: null, errors: errors.fields }));
+      return;
+    }
+    if (current) {
+      toUpdate.push({ customer: current, patch, index });
+      results.push(Object.assign(new UpsertCustomerResult(), { index, externalId, outcome: UpsertOutcome.UPDATED, customer: current, errors: [] }));
+    } else {
+      const customer = em.create(Customer, { ...patch, tenantId, externalId, kind: patch.kind ?? CustomerKind.PERSON } as Customer, { persist: false });
+      toCreate.push(customer);
+      results.push(Object.assign(new UpsertCustomerResult(), { index, externalId, outcome: UpsertOutcome.CREATED, customer, errors: [] }));
+    }
+  });
+
+  if (toCreate.length || toUpdate.length) {
+    await em.transactional(async (tx) => {
+      for (const { customer, patch } of toUpdate) tx.assign(customer, patch);
+      for (const customer of toCreate) tx.persist(customer);
+    });
+  }
+  return results.sort((a, b) => a.index - b.index);
+}
+
+export async function mergeCustomers(
+  em: Em,
+  principal: Principal,
+  survivorId: string,
+  duplicateIds: string[],
+): Promise<{ survivor: Customer; merges: CustomerMergeRecord[] }> {
+  const tenantId = principal.tenantId;
+  checkId(survivorId, 'survivorId');
+  const errors = new InputErrors();
+  if (duplicateIds.length === 0) errors.add('duplicateIds', 'needs at least one id');
+  if (duplicateIds.length > 50) errors.add('duplicateIds', 'takes at most 50 ids');
+  duplicateIds.forEach((id, i) => {
+    if (!isUuid(id)) errors.add(`duplicateIds.${i}`, 'is not a valid id');
+    else if (id === survivorId) errors.add(`duplicateIds.${i}`, 'is the survivor itself');
+  });
+  if (new Set(duplicateIds).size !== duplicateIds.length) errors.add('duplicateIds', 'must not repeat an id');
+  errors.throwIfAny();
+
+  const all = await em.find(Customer, { tenantId, id: { $in: [survivorId, ...duplicateIds] } });
+  const survivor = all.find((c) => c.id === survivorId);
+  if (!survivor) throw new NotFoundError('Customer', survivorId);
+  const duplicates = duplicateIds.map((id) => {
+    const dup = all.find((c) => c.id === id);
+    if (!dup) throw new NotFoundError('Customer', id);
+    if (dup.mergedIntoId) throw new ConflictError(`Customer ${id} was already merged into ${dup.mergedIntoId}`, { path: 'duplicateIds' });
+    return dup;
+  });
+  if (survivor.mergedIntoId) throw new ConflictError(`Customer ${survivorId} was itself merged away`, { path: 'survivorId' });
+
+  const merges = await em.transactional(async (txEm) => {
+    const tx = txEm as Em;
+    const records: CustomerMergeRecord[] = [];
+    for (const dup of duplicates) {
+      const moved = async (table: string) => {
+        const res = await tx.execute<{ id: string }[]>(
+          `update ${table} set customer_id = ? where tenant_id = ? and customer_id = ? returning id`,
+          [survivor.id, tenantId, dup.id],
+        );
+        return res.length;
+      };
+      const movedContacts = await moved('contact');
+      const movedInteractions = await moved('interaction');
+      const movedOrders = await moved('customer_order');
+      const snapshot = JSON.parse(JSON.stringify(dup)) as Record<string, unknown>;
+      const record = Object.assign(new CustomerMergeRecord(), {
+        id: newId(), survivorId: survivor.id, mergedId: dup.id, movedContacts, movedInteractions, movedOrders, snapshot, mergedAt: new Date(),
+      });
+      await tx.execute(
+        `insert into customer_merge (tenant_id, id, survivor_id, merged_id, moved_contacts, moved_interactions, moved_orders, snapshot, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)`,
+        [tenantId, record.id, survivor.id, dup.id, movedContacts, movedInteractions, movedOrders, JSON.stringify(snapshot), record.mergedAt],
+      );
+      // The survivor keeps its own values and takes the duplicate's where it has none.
+      for (const field of ['email', 'phone', 'company', 'title', 'industry', 'companySize', 'region', 'city', 'country', 'address', 'birthDate', 'gender', 'acquisitionSource', 'acquisitionChannel', 'owner', 'notes'] as const) {
+        if (survivor[field] == null && dup[field] != null) (survivor as any)[field] = dup[field];
+      }
+      survivor.tags = [...new Set([...survivor.tags, ...dup.tags])];
+      survivor.customAttributes = { ...dup.customAttributes, ...survivor.customAttributes };
+      tx.assign(dup, { mergedIntoId: survivor.id, archivedAt: dup.archivedAt ?? new Date() });
+      records.push(record);
+    }
+    await tx.flush();
+    return records;
+  });
+  return { survivor, merges };
+}
+
+export async function mergesOf(em: Em, tenantId: string, survivorId: string): Promise<CustomerMergeRecord[]> {
+  const rows = await em.execute<Record<string, any>[]>(
+    `select id, survivor_id, merged_id, moved_contacts, moved_interactions, moved_orders, snapshot, created_at
+       from customer_merge where tenant_id = ? and survivor_id = ? order by created_at desc`,
+    [tenantId, survivorId],
+  );
+  return rows.map((r) =>
+    Object.assign(new CustomerMergeRecord(), {
+      id: r.id, survivorId: r.survivor_id, mergedId: r.merged_id, movedContacts: r.moved_contacts,
+      movedInteractions: r.moved_interactions, movedOrders: r.moved_orders,
+      snapshot: typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot, mergedAt: r.created_at,
+    }),
+  );
+}
+
+/** Batch: customers by id for one tenant, in key order (null for misses). */
+export async function customersByIds(em: Em, tenantId: string, ids: readonly string[]): Promise<(Customer | null)[]> {
+  const found = await em.find(Customer, { tenantId, id: { $in: [...ids] } });
+  const byId = new Map(found.map((c) => [c.id, c]));
+  return ids.map((id) => byId.get(id) ?? null);
+}

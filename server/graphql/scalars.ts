@@ -1,0 +1,44 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { Field, ObjectType } from 'type-graphql';
+
+const DECIMAL = /^-?\d{1,15}(\.\d{1,4})?$/;
+
+function parseDecimal(value: unknown): string {
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  if (typeof text !== 'string' || !DECIMAL.test(text)) {
+    throw new GraphQLError('Decimal must be a string like "1234.50" (at most 15 integer and 4 fraction digits)');
+  }
+  return text;
+}
+
+/** Exact decimal number, exchanged as a string so no float ever touches money. */
+export const DecimalScalar = new GraphQLScalarType({
+  name: 'Decimal',
+  description: 'An exact decimal number as a string, e.g. "1234.50". Never a float.',
+  serialize: (value) => String(value),
+  parseValue: parseDecimal,
+  parseLiteral(ast) {
+    if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parseDecimal(ast.value);
+    throw new GraphQLError('Decimal must be a string like "1234.50"');
+  },
+});
+
+@ObjectType({ description: 'An exact amount of money in one currency.' })
+export class Money {
+  @Field(() => DecimalScalar)
+  amount!: string;
+
+  @Field(() => String, { description: 'ISO 4217 code.' })
+  currency!: string;
+
+  static of(amount: string, currency: string): Money {
+    return Object.assign(new Money(), { amount: normalizeDecimal(amount), currency });
+  }
+}
+
+/** "12.5000" -> "12.50": at least two fraction digits, trailing zeros beyond that dropped. */
+export function normalizeDecimal(value: string): string {
+  const [int, frac = ''] = value.split('.');
+  const trimmed = frac.replace(/0+$/, '').padEnd(2, '0');
+  return `${int}.${trimmed}`;
+}

@@ -1,0 +1,125 @@
+import { BadUserInputError } from './errors.js';
+import type { PageRequest } from './connection.js';
+
+/** A parameterized SQL fragment (`?` placeholders, MikroORM style). */
+export interface Sql {
+  text: string;
+  params: unknown[];
+}
+
+export const sql = (text: string, params: unknown[] = []): Sql => ({ text, params });
+
+export function joinSql(parts: Sql[], separator: string): Sql {
+  const kept = parts.filter((p) => p.text);
+  return { text: kept.map((p) => `(${p.text})`).join(separator), params: kept.flatMap((p) => p.params) };
+}
+
+export type FieldKind = 'string' | 'id' | 'enum' | 'date' | 'decimal' | 'number';
+
+/** How a filter field maps onto SQL: a column (or expression) and how to compare it. */
+export interface FieldSpec {
+  expr: string;
+  kind: FieldKind;
+}
+
+const OPERATORS: Record<string, string> = { eq: '=', ne: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' };
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** One operator object (`{ gte: …, lt: … }`) against one column. */
+export function compileOperators(spec: FieldSpec, ops: Record<string, unknown>, path: string): Sql {
+  const parts: Sql[] = [];
+  const cast = spec.kind === 'decimal' ? '::numeric' : '';
+  for (const [op, value] of Object.entries(ops)) {
+    if (value === undefined) continue;
+    if (value === null && op !== 'isNull') {
+      throw new BadUserInputError([{ path: `${path}.${op}`, message: 'must not be null; use isNull' }]);
+    }
+    if (op in OPERATORS) {
+      parts.push(sql(`${spec.expr} ${OPERATORS[op]} ?${cast}`, [value]));
+    } else if (op === 'in' || op === 'notIn') {
+      const list = value as unknown[];
+      if (list.length > 1000) throw new BadUserInputError([{ path: `${path}.${op}`, message: 'takes at most 1000 values' }]);
+      if (list.length === 0) parts.push(sql(op === 'in' ? 'false' : 'true'));
+      else parts.push(sql(`${spec.expr} ${op === 'in' ? 'in' : 'not in'} (${list.map(() => '?').join(', ')})`, list));
+    } else if (op === 'contains') {
+      parts.push(sql(`${spec.expr} ilike ?`, [`%${escapeLike(String(value))}%`]));
+    } else if (op === 'startsWith') {
+      parts.push(sql(`${spec.expr} ilike ?`, [`${escapeLike(String(value))}%`]));
+    } else if (op === 'isNull') {
+      parts.push(sql(`${spec.expr} is ${value ? '' : 'not '}null`));
+    }
+  }
+  return joinSql(parts, ' and ');
+}
+
+export type SpecialHandler<F> = (value: NonNullable<F[keyof F]>, path: string) => Sql;
+
+/**
+ * Compiles a filter input (`{ field: { op: v }, and: [...], or: [...], not: {...} }`) to SQL.
+ * `fields` maps plain operator fields; `special` handles the rest (search, tags, metrics…).
+ */
+export function compileFilter<F extends object>(
+  filter: F | null | undefined,
+  fields: Record<string, FieldSpec>,
+  special: Partial<Record<keyof F, SpecialHandler<F>>> = {},
+  path = 'filter',
+): Sql {
+  if (!filter) return sql('');
+  const parts: Sql[] = [];
+  for (const [key, value] of Object.entries(filter)) {
+    if (value === undefined || value === null) continue;
+    const here = `${path}.${key}`;
+    if (key === 'and' || key === 'or') {
+      const list = (value as F[]).map((f, i) => compileFilter(f, fields, special, `${here}.${i}`));
+      const joined = joinSql(list, key === 'and' ? ' and ' : ' or ');
+      if (joined.text) parts.push(joined);
+    } else if (key === 'not') {
+      const inner = compileFilter(value as F, fields, special, here);
+      if (inner.text) parts.push(sql(`not (${inner.text})`, inner.params));
+    } else if (key in special) {
+      parts.push(special[key as keyof F]!(value as never, here));
+    } else if (key in fields) {
+      parts.push(compileOperators(fields[key], value as Record<string, unknown>, here));
+    }
+  }
+  return joinSql(parts, ' and ');
+}
+
+export interface SqlSortKey {
+  /** SQL expression ordered on. */
+  expr: string;
+  /** Entity property whose value goes into the cursor. */
+  prop: string;
+  desc: boolean;
+  kind: 'string' | 'date' | 'number';
+}
+
+/** `order by` for the keys (reversed when paging backward), with `idExpr` as the last tie-break. */
+export function orderSql(keys: SqlSortKey[], backward: boolean, idExpr: string): string {
+  const lastDesc = keys.at(-1)?.desc ?? false;
+  const all = [...keys.map((k) => ({ expr: k.expr, desc: k.desc })), { expr: idExpr, desc: lastDesc }];
+  return all.map((k) => `${k.expr} ${k.desc !== backward ? 'desc' : 'asc'}`).join(', ');
+}
+
+/** Rows strictly after the cursor in the page's order: (k1 > v1) or (k1 = v1 and k2 > v2) … then id. */
+export function keysetSql(keys: SqlSortKey[], request: PageRequest, idExpr: string): Sql {
+  if (!request.cursor) return sql('');
+  const lastDesc = keys.at(-1)?.desc ?? false;
+  const all = [...keys, { expr: idExpr, prop: 'id', desc: lastDesc, kind: 'string' as const }];
+  const value = (i: number) => {
+    const raw = request.cursor![i];
+    return all[i].kind === 'date' && raw !== null ? new Date(String(raw)) : raw;
+  };
+  const branches: Sql[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const parts: Sql[] = [];
+    for (let j = 0; j < i; j++) parts.push(sql(`${all[j].expr} = ?`, [value(j)]));
+    const descending = all[i].desc !== request.backward;
+    parts.push(sql(`${all[i].expr} ${descending ? '<' : '>'} ?`, [value(i)]));
+    branches.push(joinSql(parts, ' and '));
+  }
+  return joinSql(branches, ' or ');
+}

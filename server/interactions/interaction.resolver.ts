@@ -1,0 +1,63 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { WRITE } from '../auth/auth-checker.js';
+import type { Context } from '../context.js';
+import { Customer } from '../customers/customer.entity.js';
+import { customersByIds } from '../customers/customer.service.js';
+import { PageArgs } from '../graphql/connection.js';
+import { Interaction } from './interaction.entity.js';
+import { InteractionConnection, InteractionFilter, LogInteractionInput } from './interaction.inputs.js';
+import { interactionCountsFor, interactionPageRequest, interactionPagesFor, listInteractions, logInteraction } from './interaction.service.js';
+
+type InteractionPage = InstanceType<typeof InteractionConnection>;
+
+@Resolver(() => Interaction)
+export class InteractionResolver {
+  @Query(() => InteractionConnection, { description: 'All of the tenant’s interactions, newest first.' })
+  interactions(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => InteractionFilter, { nullable: true }) filter: InteractionFilter | null,
+    @Ctx() ctx: Context,
+  ) {
+    return listInteractions(ctx.em, ctx.principal.tenantId, filter, page);
+  }
+
+  @FieldResolver(() => Customer, { nullable: true })
+  customer(@Root() interaction: Interaction, @Ctx() ctx: Context) {
+    return ctx.loaders
+      .get<string, Customer | null>('customer.byId', (ids) => customersByIds(ctx.em, ctx.principal.tenantId, ids))
+      .load(interaction.customerId);
+  }
+
+  @Authorized(WRITE)
+  @Mutation(() => Interaction, { description: 'A retry with the same idempotencyKey returns the first result.' })
+  logInteraction(
+    @Arg('input', () => LogInteractionInput) input: LogInteractionInput,
+    @Arg('idempotencyKey', () => String, { nullable: true }) idempotencyKey: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return logInteraction(ctx.em, ctx.principal, input, idempotencyKey);
+  }
+}
+
+@Resolver(() => Customer)
+export class CustomerInteractionsResolver {
+  @FieldResolver(() => InteractionConnection, { description: 'Newest first; batched across the customers of a page.' })
+  interactions(
+    @Root() customer: Customer,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => InteractionFilter, { nullable: true }) filter: InteractionFilter | null,
+    @Ctx() ctx: Context,
+  ): Promise<InteractionPage> {
+    const request = interactionPageRequest(page);
+    const argsKey = JSON.stringify([page, filter]);
+    const { em, principal, loaders } = ctx;
+    const counts = loaders.get<string, number>(`customer.interactions.count:${JSON.stringify(filter)}`, (ids) =>
+      interactionCountsFor(em, principal.tenantId, ids, filter),
+    );
+    return loaders
+      .get<string, InteractionPage>(`customer.interactions:${argsKey}`, (ids) =>
+        interactionPagesFor(em, principal.tenantId, ids, filter, request, (id) => counts.load(id)),
+      )
+      .load(customer.id);
+  }
+}

@@ -1,0 +1,146 @@
+import type { Principal } from '../auth/keys.service.js';
+import type { Em } from '../db/orm.js';
+import { newId } from '../db/ids.js';
+import { buildConnection, pageRequest, type PageArgs, type PageRequest } from '../graphql/connection.js';
+import { ConflictError, InputErrors, NotFoundError } from '../graphql/errors.js';
+import { createOnce } from '../graphql/idempotency.js';
+import { countPerParent, countRows, fetchPage, fetchPagesPerParent } from '../graphql/keyset-query.js';
+import { compileFilter, type FieldSpec, type SqlSortKey } from '../graphql/sql.js';
+import { checkCurrency, checkDateTime, checkIdempotencyKey, checkText, LIMITS } from '../graphql/validate.js';
+import { getCustomer } from '../customers/customer.service.js';
+import { fromUnits, lineTotal, toUnits } from './money.js';
+import { Order, OrderStatus, type StoredLineItem } from './order.entity.js';
+import { OrderConnection, type OrderFilter, type RecordOrderInput } from './order.inputs.js';
+
+const FIELDS: Record<string, FieldSpec> = {
+  status: { expr: 't.status', kind: 'enum' },
+  channel: { expr: 't.channel', kind: 'enum' },
+  occurredAt: { expr: 't.occurred_at', kind: 'date' },
+  total: { expr: 't.total_amount', kind: 'decimal' },
+  currency: { expr: 't.currency', kind: 'string' },
+  externalId: { expr: 't.external_id', kind: 'string' },
+  customerId: { expr: 't.customer_id', kind: 'id' },
+};
+
+const NEWEST_FIRST: SqlSortKey[] = [{ expr: 't.occurred_at', prop: 'occurredAt', desc: true, kind: 'date' }];
+export const MAX_LINE_ITEMS = 500;
+
+/** Called after an order is stored (the metrics feature re-scores the customer here). */
+export const orderRecordedHooks: ((em: Em, tenantId: string, customerIds: string[]) => Promise<void>)[] = [];
+
+export async function runOrderRecordedHooks(em: Em, tenantId: string, customerIds: string[]): Promise<void> {
+  for (const hook of orderRecordedHooks) await hook(em, tenantId, customerIds);
+}
+
+export async function listOrders(em: Em, tenantId: string, filter: OrderFilter | null | undefined, page: PageArgs) {
+  const request = pageRequest(page, 2);
+  const where = compileFilter(filter, FIELDS);
+  const rows = await fetchPage(em, { entity: Order, table: 'customer_order', tenantId, where, keys: NEWEST_FIRST, request });
+  return buildConnection(OrderConnection, rows, request, NEWEST_FIRST, () => countRows(em, 'customer_order', tenantId, where));
+}
+
+export async function orderPagesFor(
+  em: Em,
+  tenantId: string,
+  customerIds: readonly string[],
+  filter: OrderFilter | null | undefined,
+  request: PageRequest,
+  countLoader: (customerId: string) => Promise<number>,
+) {
+  const where = compileFilter(filter, FIELDS);
+  const pages = await fetchPagesPerParent(em, {
+    entity: Order, table: 'customer_order', tenantId, where, keys: NEWEST_FIRST, request, parentColumn: 'customer_id', parentIds: customerIds,
+  });
+  return pages.map((rows, i) => buildConnection(OrderConnection, rows, request, NEWEST_FIRST, () => countLoader(customerIds[i])));
+}
+
+export function orderCountsFor(em: Em, tenantId: string, customerIds: readonly string[], filter: OrderFilter | null | undefined) {
+  return countPerParent(em, 'customer_order', 'customer_id', tenantId, customerIds, compileFilter(filter, FIELDS));
+}
+
+export function orderPageRequest(page: PageArgs): PageRequest {
+  return pageRequest(page, 2);
+}
+
+export interface NormalizedOrder {
+  externalId: string | null;
+  occurredAt: Date;
+  totalAmount: string;
+  currency: string;
+  status: OrderStatus;
+  channel: RecordOrderInput['channel'];
+  lineItems: StoredLineItem[];
+}
+
+/** Validates an order (money exact, never negative; dates sane) and fills defaults. */
+export function normalizeOrder(errors: InputErrors, path: string, input: Omit<RecordOrderInput, 'customerId'>, defaultCurrency: string): NormalizedOrder {
+  const externalId = checkText(errors, `${path}.externalId`, input.externalId, LIMITS.shortText) ?? null;
+  checkDateTime(errors, `${path}.occurredAt`, input.occurredAt, { allowFuture: false });
+  const currency = checkCurrency(errors, `${path}.currency`, input.currency ?? defaultCurrency);
+  const lines = input.lineItems ?? [];
+  if (lines.length > MAX_LINE_ITEMS) errors.add(`${path}.lineItems`, `takes at most ${MAX_LINE_ITEMS} lines`);
+  let sum = 0n;
+  const lineItems: StoredLineItem[] = lines.map((line, i) => {
+    const lp = `${path}.lineItems.${i}`;
+    const sku = checkText(errors, `${lp}.sku`, line.sku, 100, { required: true }) as string;
+    if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > 1_000_000) {
+      errors.add(`${lp}.quantity`, 'must be a whole number from 1 to 1000000');
+    }
+    if (line.unitPrice.startsWith('-')) errors.add(`${lp}.unitPrice`, 'must not be negative');
+    else sum += lineTotal(line.quantity, line.unitPrice);
+    return {
+      sku,
+      name: checkText(errors, `${lp}.name`, line.name, LIMITS.shortText) ?? null,
+      category: checkText(errors, `${lp}.category`, line.category, 100) ?? null,
+      quantity: line.quantity,
+      unitPrice: fromUnits(toUnits(line.unitPrice)),
+    };
+  });
+  let totalAmount: string;
+  if (input.total != null) {
+    if (input.total.startsWith('-')) errors.add(`${path}.total`, 'must not be negative');
+    totalAmount = fromUnits(toUnits(input.total));
+  } else if (lines.length) {
+    totalAmount = fromUnits(sum);
+  } else {
+    errors.add(`${path}.total`, 'is required when there are no line items');
+    totalAmount = '0';
+  }
+  return {
+    externalId,
+    occurredAt: input.occurredAt ?? new Date(),
+    totalAmount,
+    currency,
+    status: input.status ?? OrderStatus.PAID,
+    channel: input.channel ?? null,
+    lineItems,
+  };
+}
+
+export async function recordOrder(
+  em: Em,
+  principal: Principal,
+  input: RecordOrderInput,
+  idempotencyKey: string | null | undefined,
+): Promise<Order> {
+  const errors = new InputErrors();
+  checkIdempotencyKey(errors, 'idempotencyKey', idempotencyKey);
+  const order = normalizeOrder(errors, 'input', input, principal.tenant.defaultCurrency);
+  errors.throwIfAny();
+  await getCustomer(em, principal.tenantId, input.customerId, 'input.customerId');
+  const { id, created } = await createOnce(
+    em,
+    { tenantId: principal.tenantId, scope: 'recordOrder', key: idempotencyKey, request: input, id: newId() },
+    async (tx, orderId) => {
+      if (order.externalId && (await tx.count(Order, { tenantId: principal.tenantId, externalId: order.externalId }))) {
+        throw new ConflictError(`An order with externalId "${order.externalId}" already exists`, { path: 'input.externalId' });
+      }
+      tx.create(Order, { ...order, id: orderId, tenantId: principal.tenantId, customerId: input.customerId } as Order);
+      await tx.flush();
+    },
+  );
+  if (created) await runOrderRecordedHooks(em, principal.tenantId, [input.customerId]);
+  const stored = await em.findOne(Order, { tenantId: principal.tenantId, id });
+  if (!stored) throw new NotFoundError('Order', id);
+  return stored;
+}

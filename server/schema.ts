@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { authChecker } from './auth/auth-checker.js';
+import { CustomerResolver, CustomFieldResolver } from './customers/customer.resolver.js';
+import { CustomerInteractionsResolver, InteractionResolver } from './interactions/interaction.resolver.js';
+import { CustomerOrdersResolver, OrderResolver } from './orders/order.resolver.js';
+import { TenantResolver } from './tenants/tenant.resolver.js';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const resolvers: NonEmptyArray<Function> = [
+  TenantResolver,
+  CustomerResolver,
+  CustomFieldResolver,
+  InteractionResolver,
+  CustomerInteractionsResolver,
+  OrderResolver,
+  CustomerOrdersResolver,
+];
+
+let built: Promise<GraphQLSchema> | undefined;
+
+export function getSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({ resolvers, authChecker, validate: false });
+  return built;
+}
+
+/** The SDL committed as schema.graphql: sorted, so it diffs cleanly. */
+export async function schemaSdl(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await getSchema()))}\n`;
+}
+
+export async function writeSchemaFile(file: string): Promise<void> {
+  fs.writeFileSync(file, await schemaSdl());
+}

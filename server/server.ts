@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createApp, type App } from './app.js';
+import type { Config } from './config.js';
+import { createOrm, migrate, sqlEm, targetFromConfig, type Orm } from './db/orm.js';
+import { seedDemoIfEmpty } from './db/seed/demo.js';
+
+export interface RunningServer {
+  app: App;
+  orm: Orm;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** config -> database (migrated) -> demo data on first start -> HTTP. */
+export async function startServer(config: Config, opts: { quiet?: boolean } = {}): Promise<RunningServer> {
+  const say = opts.quiet ? () => {} : (msg: string) => console.log(msg);
+  const orm = await createOrm(targetFromConfig(config));
+  const applied = await migrate(orm);
+  if (applied.length) say(`Applied migrations: ${applied.join(', ')}`);
+  if (config.seedDemo) {
+    const demo = await seedDemoIfEmpty(sqlEm(orm), orm, config, say);
+    if (demo) {
+      const keyFile = path.join(config.dataDir, 'demo-admin-key');
+      fs.mkdirSync(config.dataDir, { recursive: true });
+      fs.writeFileSync(keyFile, `${demo.adminKey}\n`, { mode: 0o600 });
+      fs.chmodSync(keyFile, 0o600);
+      say(`Demo tenant "${demo.slug}" seeded with ${demo.customers} customers; ADMIN key written to ${keyFile}`);
+    }
+  }
+  const app = await createApp(config, orm);
+  await new Promise<void>((resolve) => app.server.listen(config.port, config.host, resolve));
+  const port = (app.server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}/graphql`;
+  say(`Clientele GraphQL API: ${url}`);
+  say(`Database: ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${path.join(config.dataDir, 'pglite')}`}`);
+  const keyFile = path.join(config.dataDir, 'demo-admin-key');
+  if (fs.existsSync(keyFile)) say(`Demo ADMIN key (${keyFile}): ${fs.readFileSync(keyFile, 'utf8').trim()}`);
+  return {
+    app,
+    orm,
+    url,
+    async stop() {
+      await app.close();
+      await orm.close();
+    },
+  };
+}

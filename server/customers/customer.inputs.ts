@@ -6,6 +6,7 @@ import { CompanySize, CustomerKind, Gender } from './customer.entity.js';
 import { CustomFieldType } from './custom-field.entity.js';
 
 /** Fields every customer write may carry. `null` clears a field on update. */
+@InputType()
 abstract class CustomerFields {
   @Field(() => String, { nullable: true, description: 'At most 200 characters.' }) name?: string | null;
   @Field(() => String, { nullable: true }) email?: string | null;

@@ -38,7 +38,7 @@ export async function createOrm(target: DatabaseTarget): Promise<Orm> {
   const common: Partial<Options> = {
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     onQuery,
     debug: target.debug ?? false,
     forceUtcTimezone: true,

@@ -24,7 +24,7 @@ describe('GraphQL over HTTP compliance (graphql-http serverAudits)', () => {
   it('passes every MUST audit and only the pinned SHOULD warnings', async () => {
     const audits = serverAudits({
       url: () => s.url,
-      fetchFn: (input: RequestInfo | URL, init?: RequestInit) => {
+      fetchFn: (input: string | URL | Request, init?: RequestInit) => {
         const headers = new Headers(init?.headers);
         headers.set('authorization', `Bearer ${s.a.keys.READ_ONLY}`);
         return fetch(input, { ...init, headers });

@@ -30,7 +30,7 @@ import {
 export interface BgNbdParams {
   /** Shape of the purchase-rate distribution. */
   r: number;
-  /** Scale of the purchase-rate distribution, in the model's time unit. */
+  /** Rate parameter of the purchase-rate distribution (mean rate r/α), in the model's time unit. */
   alpha: number;
   /** Dropout Beta shape a. */
   a: number;
@@ -62,8 +62,11 @@ export interface BgNbdFitOptions {
 
 export type BgNbdFit = ModelFit<BgNbdParams>;
 
-/** Parameters beyond e^±LOG_PARAM_LIMIT mean the data do not identify the model. */
-const LOG_PARAM_LIMIT = 25;
+/**
+ * A fitted r, a, b (or α relative to the mean observation time) beyond e^±12 (≈ 1.6e5)
+ * means the optimum is a limit of the model (e.g. nobody ever drops out), not a point the data identify.
+ */
+const LOG_PARAM_LIMIT = 12;
 
 // ---------------------------------------------------------------------------------------------
 // Likelihood
@@ -255,7 +258,11 @@ export function fit(data: BgNbdData, options: BgNbdFitOptions = {}): BgNbdFit {
   );
   const params = fromLog(outcome.x);
   const logLikelihood = -outcome.value * n;
-  const runaway = (['r', 'alpha', 'a', 'b'] as const).filter((_, i) => Math.abs(outcome.x[i]) > LOG_PARAM_LIMIT);
+  // α is measured against the data's own time scale so the check does not depend on the unit.
+  const logScale = [0, Math.log(meanObservationTime(grouped)), 0, 0];
+  const runaway = (['r', 'alpha', 'a', 'b'] as const).filter(
+    (_, i) => Math.abs(outcome.x[i] - logScale[i]) > LOG_PARAM_LIMIT,
+  );
   let status: BgNbdFit['status'] = 'FITTED';
   let reason: string | null = null;
   if (runaway.length > 0) {
@@ -266,6 +273,12 @@ export function fit(data: BgNbdData, options: BgNbdFitOptions = {}): BgNbdFit {
     reason = outcome.reason;
   }
   return { status, reason, params, logLikelihood, n, iterations: outcome.iterations, converged: outcome.converged };
+}
+
+function meanObservationTime(data: GroupedData): number {
+  let sum = 0;
+  for (let i = 0; i < data.weight.length; i++) sum += data.weight[i] * data.T[i];
+  return sum > 0 ? sum / data.totalWeight : 1;
 }
 
 /** r = a = b = 1 and α such that r/α equals the observed repeat-purchase rate Σx / ΣT. */

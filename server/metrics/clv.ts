@@ -42,7 +42,11 @@ export interface ClvEstimate {
   monthlyRevenue: number[];
 }
 
-/** Discounted CLV over `months` for one customer (see the module comment for the formula). */
+/**
+ * Discounted CLV over `months` for one customer (see the module comment for the formula).
+ * Use parameters from FITTED models: with a Gamma-Gamma q ≤ 1 the expected spend of a customer
+ * without repeat purchases is infinite.
+ */
 export function customerLifetimeValue(
   bgnbd: BgNbdParams,
   gammaGamma: GammaGammaParams,

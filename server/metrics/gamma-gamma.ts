@@ -36,7 +36,11 @@ export interface GammaGammaFitOptions {
 
 export type GammaGammaFit = ModelFit<GammaGammaParams>;
 
-const LOG_PARAM_LIMIT = 25;
+/**
+ * A fitted p, q (or γ relative to the mean zbar) beyond e^±12 (≈ 1.6e5)
+ * means the optimum is a limit of the model (e.g. no spread of spend between customers), not a point the data identify.
+ */
+const LOG_PARAM_LIMIT = 12;
 
 /** Log-likelihood of one customer's mean spend zbar over x repeat purchases (x > 0, zbar > 0). */
 export function customerLogLikelihood(params: GammaGammaParams, x: number, zbar: number): number {
@@ -51,10 +55,24 @@ export function customerLogLikelihood(params: GammaGammaParams, x: number, zbar:
 /** Total log-likelihood over the usable rows (x > 0, zbar > 0). */
 export function logLikelihood(params: GammaGammaParams, data: GammaGammaData): number {
   const usable = usableRows(data);
-  return -negativeMeanLogLikelihood(usable, toLog(params), null) * usable.x.length;
+  return -negativeMeanLogLikelihood(usable, toLog(params), null) * usable.n;
 }
 
-function usableRows(data: GammaGammaData): { x: Float64Array; zbar: Float64Array } {
+/** The usable rows, with per-row logs precomputed and x values indexed (Γ terms depend on x only). */
+interface UsableRows {
+  n: number;
+  /** Distinct x values and how many rows have each. */
+  xValues: Float64Array;
+  countByX: Float64Array;
+  /** Per row: x, zbar, index into xValues, ln zbar, ln x. */
+  x: Float64Array;
+  zbar: Float64Array;
+  xIndex: Int32Array;
+  logZbar: Float64Array;
+  logX: Float64Array;
+}
+
+function usableRows(data: GammaGammaData): UsableRows {
   if (data.x.length !== data.zbar.length) throw new RangeError('x and zbar must have the same length');
   const xs: number[] = [];
   const zs: number[] = [];
@@ -66,7 +84,22 @@ function usableRows(data: GammaGammaData): { x: Float64Array; zbar: Float64Array
       zs.push(zbar);
     }
   }
-  return { x: Float64Array.from(xs), zbar: Float64Array.from(zs) };
+  const xValues = Float64Array.from(new Set(xs)).sort();
+  const position = new Map<number, number>();
+  xValues.forEach((x, i) => position.set(x, i));
+  const xIndex = Int32Array.from(xs, (x) => position.get(x)!);
+  const countByX = new Float64Array(xValues.length);
+  for (const k of xIndex) countByX[k] += 1;
+  return {
+    n: xs.length,
+    xValues,
+    countByX,
+    x: Float64Array.from(xs),
+    zbar: Float64Array.from(zs),
+    xIndex,
+    logZbar: Float64Array.from(zs, Math.log),
+    logX: Float64Array.from(xs, Math.log),
+  };
 }
 
 function toLog(params: GammaGammaParams): Float64Array {
@@ -78,29 +111,35 @@ function fromLog(v: ArrayLike<number>): GammaGammaParams {
 }
 
 /** −mean log-likelihood at log-parameters `v`, gradient with respect to ln p, ln q, ln γ. */
-function negativeMeanLogLikelihood(
-  data: { x: Float64Array; zbar: Float64Array },
-  v: ArrayLike<number>,
-  grad: Float64Array | null,
-): number {
+function negativeMeanLogLikelihood(data: UsableRows, v: ArrayLike<number>, grad: Float64Array | null): number {
   const { p, q, gamma } = fromLog(v);
-  const n = data.x.length;
+  const n = data.n;
   const logGamma = Math.log(gamma);
+  let total = 0, dp = 0, dq = 0, dGamma = 0;
+
+  // Terms that depend on x only: ln Γ(px + q) − ln Γ(px) − ln Γ(q) + q ln γ, and their derivatives.
   const lgQ = gammaln(q);
   const psiQ = digamma(q);
-  let total = 0, dp = 0, dq = 0, dGamma = 0;
+  for (let k = 0; k < data.xValues.length; k++) {
+    const x = data.xValues[k], count = data.countByX[k];
+    const px = p * x;
+    total += count * (gammaln(px + q) - gammaln(px) - lgQ + q * logGamma);
+    if (grad) {
+      const psiPxQ = digamma(px + q);
+      dp += count * x * (psiPxQ - digamma(px));
+      dq += count * (psiPxQ - psiQ + logGamma);
+    }
+  }
+
+  // Per customer: (px − 1) ln zbar + px ln x − (px + q) ln(γ + x·zbar).
   for (let i = 0; i < n; i++) {
     const x = data.x[i], zbar = data.zbar[i];
     const px = p * x;
-    const logZbar = Math.log(zbar);
     const logSpendScale = Math.log(gamma + x * zbar);
-    total +=
-      gammaln(px + q) - gammaln(px) - lgQ + q * logGamma +
-      (px - 1) * logZbar + px * Math.log(x) - (px + q) * logSpendScale;
+    total += (px - 1) * data.logZbar[i] + px * data.logX[i] - (px + q) * logSpendScale;
     if (grad) {
-      const psiPxQ = digamma(px + q);
-      dp += x * (psiPxQ - digamma(px) + logZbar + Math.log(x) - logSpendScale);
-      dq += psiPxQ - psiQ + logGamma - logSpendScale;
+      dp += x * (data.logZbar[i] + data.logX[i] - logSpendScale);
+      dq -= logSpendScale;
       dGamma += q / gamma - (px + q) / (gamma + x * zbar);
     }
   }
@@ -120,7 +159,7 @@ function negativeMeanLogLikelihood(
 export function fit(data: GammaGammaData, options: GammaGammaFitOptions = {}): GammaGammaFit {
   const minRepeatBuyers = options.minRepeatBuyers ?? 10;
   const usable = usableRows(data);
-  const n = usable.x.length;
+  const n = usable.n;
   if (n < minRepeatBuyers) {
     return {
       status: 'INSUFFICIENT_DATA',
@@ -135,7 +174,11 @@ export function fit(data: GammaGammaData, options: GammaGammaFitOptions = {}): G
   const params = fromLog(outcome.x);
   let status: GammaGammaFit['status'] = 'FITTED';
   let reason: string | null = null;
-  const runaway = (['p', 'q', 'gamma'] as const).filter((_, i) => Math.abs(outcome.x[i]) > LOG_PARAM_LIMIT);
+  // γ is in currency units: measure it against the mean spend so the check is currency-independent.
+  const logScale = [0, 0, Math.log(mean(usable.zbar))];
+  const runaway = (['p', 'q', 'gamma'] as const).filter(
+    (_, i) => Math.abs(outcome.x[i] - logScale[i]) > LOG_PARAM_LIMIT,
+  );
   if (runaway.length > 0) {
     status = 'DID_NOT_CONVERGE';
     reason = `parameter(s) ${runaway.join(', ')} ran off towards 0 or infinity; the data do not identify the model`;
@@ -152,11 +195,15 @@ export function fit(data: GammaGammaData, options: GammaGammaFitOptions = {}): G
   };
 }
 
+function mean(values: Float64Array): number {
+  let sum = 0;
+  for (const value of values) sum += value;
+  return sum / values.length;
+}
+
 /** p = 1, q = 2 and γ chosen so the population mean p·γ/(q − 1) equals the mean observed zbar. */
 function defaultStart(zbar: Float64Array): GammaGammaParams {
-  let sum = 0;
-  for (const value of zbar) sum += value;
-  return { p: 1, q: 2, gamma: sum / zbar.length };
+  return { p: 1, q: 2, gamma: mean(zbar) };
 }
 
 /** Population mean spend per purchase, E[Z] = p·γ / (q − 1); Infinity when q ≤ 1. */

@@ -2,11 +2,12 @@
  * RFM scoring, named RFM segments, Pareto (80/20) shares and value tiers.
  *
  * Scores are quintiles 1–5 computed from ranks, so they depend only on the multiset of values:
- *  - every customer's position is their AVERAGE rank among equal values (0-based, ascending), so
- *    equal values always get equal scores, whatever the input order;
- *  - score = 1 + floor(5 · averageRank / n). Without ties this puts exactly n/5 customers in each
- *    quintile; a tie group lands in the quintile of its middle member (a metric where everyone is
- *    equal scores 3 for everyone).
+ *  - every customer's position is the midpoint of their tie group's rank interval,
+ *    (averageRank + 0.5) / n with 0-based ascending ranks, so equal values always get equal scores,
+ *    whatever the input order;
+ *  - score = 1 + floor(5 · position). Without ties this is the usual split (exactly n/5 per quintile
+ *    when n is a multiple of 5); a tie group lands in the quintile of its middle member, and a
+ *    metric on which everyone is equal scores 3 for everyone.
  *  - Recency is reversed: fewer days since the last purchase → higher score.
  * Results are returned sorted by customer id, so the output is identical for any input order.
  */
@@ -46,7 +47,7 @@ export interface RfmScore {
 }
 
 /**
- * Quintile score (1–5) of each value, by average rank (see the module comment). Higher values get
+ * Quintile score (1–5) of each value, by tie-group midpoint rank (see the module comment). Higher values get
  * higher scores. Returned in the order of `values`.
  */
 export function quintileScores(values: readonly number[]): number[] {
@@ -59,8 +60,8 @@ export function quintileScores(values: readonly number[]): number[] {
   for (let start = 0; start < n; ) {
     let end = start;
     while (end + 1 < n && values[order[end + 1]] === values[order[start]]) end++;
-    const averageRank = (start + end) / 2;
-    const score = 1 + Math.floor((5 * averageRank) / n);
+    const position = ((start + end) / 2 + 0.5) / n; // midpoint of the tie group, in (0, 1)
+    const score = Math.min(5, 1 + Math.floor(5 * position));
     for (let k = start; k <= end; k++) scores[order[k]] = score;
     start = end + 1;
   }

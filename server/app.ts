@@ -14,19 +14,10 @@ import { Loaders, type Context } from './context.js';
 import { pendingMigrations, sqlEm, type Orm } from './db/orm.js';
 import { countSqlIn, currentSqlCounter } from './db/sql-counter.js';
 import { isDatabaseUnavailable, type ErrorCode } from './graphql/errors.js';
+import { inputErrorPath } from './graphql/input-path.js';
 import { getSchema } from './schema.js';
 
 const CLIENT_CODES = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'UNAVAILABLE']);
-
-/** `Variable "$input" got invalid value "X" at "input.kind"; …` -> `input.kind`. */
-function pathFromMessage(message: string): string | null {
-  const at = /at "([^"]+)"/.exec(message);
-  if (at) return at[1];
-  const variable = /Variable "\$([^"]+)"/.exec(message);
-  if (variable) return variable[1];
-  const arg = /[Aa]rgument "([^"]+)"/.exec(message);
-  return arg ? arg[1] : null;
-}
 
 /**
  * The one place errors become responses: known codes pass through, an unreachable database is
@@ -37,14 +28,15 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const original = unwrapResolverError(error);
   const code = String(formatted.extensions?.code ?? '');
   const { stacktrace: _omit, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
-  if (original instanceof GraphQLError && CLIENT_CODES.has(String(original.extensions?.code))) {
+  // Our own errors pass through; Apollo's BAD_USER_INPUT (bad variables) has no fields yet.
+  if (original instanceof GraphQLError && CLIENT_CODES.has(String(original.extensions?.code)) && (code !== 'BAD_USER_INPUT' || Array.isArray(extensions.fields))) {
     return { ...formatted, extensions };
   }
   if (isDatabaseUnavailable(original)) {
     return { message: 'The database is unavailable; retry shortly', path: formatted.path, extensions: { code: 'UNAVAILABLE' satisfies ErrorCode, retryable: true } };
   }
-  if (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED' && /Expected type|cannot represent|does not exist in|got invalid value|required type|was not provided|Int cannot|String cannot|Float cannot/i.test(formatted.message)) {
-    const path = pathFromMessage(formatted.message);
+  if (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED' && /Expected type|Expected value of type|cannot represent|does not exist in|got invalid value|required type|was not provided|is not defined by type|Int cannot|String cannot|Float cannot/i.test(formatted.message)) {
+    const path = inputErrorPath(formatted.message, original);
     return { ...formatted, extensions: { ...extensions, code: 'BAD_USER_INPUT', fields: path ? [{ path, message: formatted.message }] : [] } };
   }
   if (['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE'].includes(code)) {

@@ -51,8 +51,10 @@ async function getContact(em: Em, tenantId: string, id: string): Promise<Contact
 
 export async function updateContact(em: Em, principal: Principal, id: string, input: UpdateContactInput): Promise<Contact> {
   const contact = await getContact(em, principal.tenantId, id);
+  // National phone forms are read in the customer's country, as on create.
+  const country = input.phone != null ? (await getCustomer(em, principal.tenantId, contact.customerId)).country : null;
   const errors = new InputErrors();
-  const patch = normalize(errors, input, principal.tenant.defaultCountry, false);
+  const patch = normalize(errors, input, country ?? principal.tenant.defaultCountry, false);
   errors.throwIfAny();
   em.assign(contact, patch);
   if (patch.isPrimary) await demoteOtherPrimaries(em, principal.tenantId, contact.customerId, contact.id);

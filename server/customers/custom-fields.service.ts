@@ -1,6 +1,7 @@
+import validator from 'validator';
 import type { Em } from '../db/orm.js';
 import { BadUserInputError, ConflictError, InputErrors, NotFoundError } from '../graphql/errors.js';
-import { checkId, checkLocalDate, checkText } from '../graphql/validate.js';
+import { checkId, checkText } from '../graphql/validate.js';
 import { CustomFieldDefinition, CustomFieldType } from './custom-field.entity.js';
 import type { CustomFieldDefinitionInput } from './customer.inputs.js';
 
@@ -95,8 +96,10 @@ export function validateAttributes(
         if (typeof value !== 'boolean') errors.add(here, 'must be true or false');
         break;
       case CustomFieldType.DATE:
-        if (typeof value !== 'string') errors.add(here, 'must be a date like 2024-05-01');
-        else checkLocalDate(errors, here, value);
+        // Any real calendar date from 1900 to 2199: custom dates are often in the future (renewals, next visits).
+        if (typeof value !== 'string' || !/^(19|2[01])\d{2}-\d{2}-\d{2}$/.test(value) || !validator.isDate(value, { format: 'YYYY-MM-DD', strictMode: true })) {
+          errors.add(here, 'must be a date like 2024-05-01 (years 1900 to 2199)');
+        }
         break;
       case CustomFieldType.ENUM:
         if (typeof value !== 'string' || !def.options.includes(value)) errors.add(here, `must be one of ${def.options.join(', ')}`);

@@ -12,7 +12,7 @@ import {
   UpdateContactInput, UpdateCustomerInput, UpsertCustomerInput,
 } from './customer.inputs.js';
 import {
-  createCustomer, getCustomer, listCustomers, mergeCustomers, mergesOf, setArchived, updateCustomer, upsertCustomers,
+  createCustomer, getCustomer, listCustomers, mergeCustomers, mergesOfMany, setArchived, updateCustomer, upsertCustomers,
 } from './customer.service.js';
 import { CustomerConnection, MergeCustomersPayload, RemoveContactPayload, UpsertCustomerResult } from './customer.types.js';
 
@@ -42,7 +42,9 @@ export class CustomerResolver {
 
   @FieldResolver(() => [CustomerMergeRecord], { description: 'Customers merged into this one, newest first.' })
   merges(@Root() customer: Customer, @Ctx() ctx: Context): Promise<CustomerMergeRecord[]> {
-    return mergesOf(ctx.em, ctx.principal.tenantId, customer.id);
+    return ctx.loaders
+      .get<string, CustomerMergeRecord[]>('customer.merges', (ids) => mergesOfMany(ctx.em, ctx.principal.tenantId, ids))
+      .load(customer.id);
   }
 
   @Authorized(WRITE)

@@ -1,4 +1,4 @@
-import { OptimisticLockError } from '@mikro-orm/core';
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Principal } from '../auth/keys.service.js';
 import type { Em } from '../db/orm.js';
 import { isUuid, newId } from '../db/ids.js';
@@ -155,9 +155,14 @@ export function normalizeCustomerFields(
     set('externalId', checkText(errors, p('externalId'), input.externalId, LIMITS.shortText) ?? null);
   }
   set('email', checkEmail(errors, p('email'), input.email));
+  const errorsBeforeCountry = errors.fields.length;
   const country = checkCountry(errors, p('country'), input.country);
   set('country', country);
-  const phoneCountry = country ?? current?.country ?? principal.tenant.defaultCountry;
+  // National phone forms are read in the country this write leaves the customer in; an invalid
+  // country is reported once (not again as a phone error) and the tenant's country is used.
+  const countryValid = errors.fields.length === errorsBeforeCountry;
+  const phoneCountry =
+    (country !== undefined ? (countryValid ? country : null) : current?.country) ?? principal.tenant.defaultCountry;
   set('phone', checkPhone(errors, p('phone'), input.phone, phoneCountry));
   for (const field of ['company', 'title', 'industry', 'region', 'city', 'address', 'acquisitionSource', 'owner'] as const) {
     if (input[field] !== undefined) set(field, checkText(errors, p(field), input[field], LIMITS.shortText) ?? null);
@@ -173,6 +178,16 @@ export function normalizeCustomerFields(
     set('customAttributes', validateAttributes(errors, p('customAttributes'), defs, current?.customAttributes ?? {}, input.customAttributes));
   }
   return patch;
+}
+
+/** The database refused a second customer with one externalId (a race the pre-check cannot see). */
+function isExternalIdTaken(error: unknown): boolean {
+  return error instanceof UniqueConstraintViolationException && /external_id/.test(error.message);
+}
+
+async function externalIdConflict(em: Em, tenantId: string, externalId: string): Promise<ConflictError> {
+  const existing = await em.fork().findOne(Customer, { tenantId, externalId }, { fields: ['id'] });
+  return new ConflictError(`Another customer already has externalId "${externalId}"`, { path: 'input.externalId', existingId: existing?.id ?? null });
 }
 
 async function ensureExternalIdFree(em: Em, tenantId: string, externalId: string | null | undefined, exceptId: string | null): Promise<void> {
@@ -202,7 +217,10 @@ export async function createCustomer(
       tx.create(Customer, { ...patch, id: newCustomerId, tenantId: principal.tenantId, kind: patch.kind ?? CustomerKind.PERSON } as Customer);
       await tx.flush();
     },
-  );
+  ).catch(async (error) => {
+    if (patch.externalId && isExternalIdTaken(error)) throw await externalIdConflict(em, principal.tenantId, patch.externalId);
+    throw error;
+  });
   return getCustomer(em, principal.tenantId, id);
 }
 
@@ -235,7 +253,10 @@ export async function updateCustomer(
     await ensureExternalIdFree(em, principal.tenantId, patch.externalId, customer.id);
   }
   em.assign(customer, patch);
-  await em.flush().catch((e) => toConflict(e, id));
+  await em.flush().catch(async (e) => {
+    if (patch.externalId && isExternalIdTaken(e)) throw await externalIdConflict(em, principal.tenantId, patch.externalId);
+    toConflict(e, id);
+  });
   return customer;
 }
 
@@ -264,6 +285,18 @@ export async function upsertCustomers(
   const externalIds = [...new Set(rows.map((r) => r.externalId?.trim()).filter(Boolean))];
   const existing = externalIds.length ? await em.find(Customer, { tenantId, externalId: { $in: externalIds } }) : [];
   const byExternalId = new Map(existing.map((c) => [c.externalId!, c]));
+  // A row naming a merged duplicate updates the customer it was merged into (following chains of merges).
+  const byId = new Map(existing.map((c) => [c.id, c]));
+  let missing = [...new Set(existing.map((c) => c.mergedIntoId).filter((id): id is string => !!id && !byId.has(id)))];
+  for (let depth = 0; missing.length && depth < 10; depth++) {
+    const found = await em.find(Customer, { tenantId, id: { $in: missing } });
+    for (const c of found) byId.set(c.id, c);
+    missing = [...new Set(found.map((c) => c.mergedIntoId).filter((id): id is string => !!id && !byId.has(id)))];
+  }
+  const survivorOf = (c: Customer | null): Customer | null => {
+    for (let depth = 0; c?.mergedIntoId && byId.has(c.mergedIntoId) && depth < 10; depth++) c = byId.get(c.mergedIntoId)!;
+    return c;
+  };
   const seen = new Set<string>();
   const results: UpsertCustomerResult[] = [];
   const toCreate: Customer[] = [];
@@ -275,8 +308,7 @@ export async function upsertCustomers(
     const externalId = checkText(errors, `${path}.externalId`, row.externalId, LIMITS.shortText, { required: true }) as string;
     if (externalId && seen.has(externalId)) errors.add(`${path}.externalId`, 'appears more than once in this call');
     seen.add(externalId);
-    let current = byExternalId.get(externalId) ?? null;
-    if (current?.mergedIntoId) current = existing.find((c) => c.id === current!.mergedIntoId) ?? current;
+    const current = survivorOf(byExternalId.get(externalId) ?? null);
     if (!current && (row.name == null || row.name.trim() === '')) errors.add(`${path}.name`, 'is required for a new customer');
     const patch = errors.any ? {} : normalizeCustomerFields(errors, path, row, principal, defs, current);
     if (errors.any) {
@@ -284,6 +316,8 @@ export async function upsertCustomers(
       return;
     }
     if (current) {
+      // The row's externalId is how it was matched; it never moves onto the survivor of a merge.
+      delete patch.externalId;
       toUpdate.push({ customer: current, patch, index });
       results.push(Object.assign(new UpsertCustomerResult(), { index, externalId, outcome: UpsertOutcome.UPDATED, customer: current, errors: [] }));
     } else {
@@ -294,10 +328,17 @@ export async function upsertCustomers(
   });
 
   if (toCreate.length || toUpdate.length) {
-    await em.transactional(async (tx) => {
-      for (const { customer, patch } of toUpdate) tx.assign(customer, patch);
-      for (const customer of toCreate) tx.persist(customer);
-    });
+    await em
+      .transactional(async (tx) => {
+        for (const { customer, patch } of toUpdate) tx.assign(customer, patch);
+        for (const customer of toCreate) tx.persist(customer);
+      })
+      .catch((error) => {
+        if (isExternalIdTaken(error)) {
+          throw new ConflictError('Another request created a customer with one of these externalIds at the same time; nothing was written, retry the call', { path: 'input' });
+        }
+        throw error;
+      });
   }
   return results.sort((a, b) => a.index - b.index);
 }
@@ -342,7 +383,15 @@ export async function mergeCustomers(
         );
         return res.length;
       };
-      const movedContacts = await moved('contact');
+      // Moved contacts stay primary only when the survivor has no primary contact yet.
+      const movedContacts = (
+        await tx.execute<{ id: string }[]>(
+          `update contact set customer_id = ?,
+                  is_primary = is_primary and not exists (select 1 from contact p where p.tenant_id = ? and p.customer_id = ? and p.is_primary)
+            where tenant_id = ? and customer_id = ? returning id`,
+          [survivor.id, tenantId, survivor.id, tenantId, dup.id],
+        )
+      ).length;
       const movedInteractions = await moved('interaction');
       const movedOrders = await moved('customer_order');
       const snapshot = JSON.parse(JSON.stringify(dup)) as Record<string, unknown>;
@@ -369,19 +418,25 @@ export async function mergeCustomers(
   return { survivor, merges };
 }
 
-export async function mergesOf(em: Em, tenantId: string, survivorId: string): Promise<CustomerMergeRecord[]> {
+/** Batch: the merge audit of each survivor, newest first, in one statement for a whole page. */
+export async function mergesOfMany(em: Em, tenantId: string, survivorIds: readonly string[]): Promise<CustomerMergeRecord[][]> {
   const rows = await em.execute<Record<string, any>[]>(
     `select id, survivor_id, merged_id, moved_contacts, moved_interactions, moved_orders, snapshot, created_at
-       from customer_merge where tenant_id = ? and survivor_id = ? order by created_at desc`,
-    [tenantId, survivorId],
+       from customer_merge where tenant_id = ? and survivor_id in (${survivorIds.map(() => '?').join(', ')})
+      order by survivor_id, created_at desc, id desc`,
+    [tenantId, ...survivorIds],
   );
-  return rows.map((r) =>
-    Object.assign(new CustomerMergeRecord(), {
-      id: r.id, survivorId: r.survivor_id, mergedId: r.merged_id, movedContacts: r.moved_contacts,
-      movedInteractions: r.moved_interactions, movedOrders: r.moved_orders,
-      snapshot: typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot, mergedAt: r.created_at,
-    }),
-  );
+  const grouped = new Map<string, CustomerMergeRecord[]>(survivorIds.map((id) => [id, []]));
+  for (const r of rows) {
+    grouped.get(String(r.survivor_id))?.push(
+      Object.assign(new CustomerMergeRecord(), {
+        id: r.id, survivorId: r.survivor_id, mergedId: r.merged_id, movedContacts: r.moved_contacts,
+        movedInteractions: r.moved_interactions, movedOrders: r.moved_orders,
+        snapshot: typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot, mergedAt: r.created_at,
+      }),
+    );
+  }
+  return survivorIds.map((id) => grouped.get(id)!);
 }
 
 /** Batch: customers by id for one tenant, in key order (null for misses). */

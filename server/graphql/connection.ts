@@ -79,6 +79,8 @@ export interface PageRequest {
   size: number;
   backward: boolean;
   cursor: unknown[] | null;
+  /** The argument the cursor came in (`after` / `before`, with any prefix), for error paths. */
+  cursorPath?: string;
 }
 
 export function encodeCursor(values: unknown[]): string {
@@ -112,10 +114,12 @@ export function pageRequest(args: PageArgs, arity: number, pathPrefix = ''): Pag
   errors.throwIfAny();
   const backward = args.last != null || (args.before != null && args.first == null);
   const raw = backward ? args.before : args.after;
+  const cursorPath = p(backward ? 'before' : 'after');
   return {
     size: (backward ? args.last : args.first) ?? DEFAULT_PAGE_SIZE,
     backward,
-    cursor: raw != null ? decodeCursor(raw, p(backward ? 'before' : 'after'), arity) : null,
+    cursor: raw != null ? decodeCursor(raw, cursorPath, arity) : null,
+    cursorPath,
   };
 }
 

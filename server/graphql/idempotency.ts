@@ -3,6 +3,20 @@ import type { Em } from '../db/orm.js';
 import { ConflictError } from './errors.js';
 
 /**
+ * The request as a retry may spell it differently: keys sorted, and `null` dropped, since a
+ * create treats an absent field and a null one alike (`{ body: null }` is the same request as `{}`).
+ */
+function canonical(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
+    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]));
+  }
+  return value;
+}
+
+/**
  * Runs a create at most once per (tenant, scope, key). The record is written in the same
  * transaction as the row it names, so a retry — even a concurrent one, which waits on the
  * primary key — gets the first result and never a second row.
@@ -19,7 +33,7 @@ export async function createOnce(
     await em.transactional(async (tx) => create(tx as Em, opts.id));
     return { id: opts.id, created: true };
   }
-  const requestHash = createHash('sha256').update(JSON.stringify(opts.request)).digest('hex');
+  const requestHash = createHash('sha256').update(JSON.stringify(canonical(opts.request))).digest('hex');
   return em.transactional(async (txEm) => {
     const tx = txEm as Em;
     const inserted = await tx.execute<{ result_id: string }[]>(

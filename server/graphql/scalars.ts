@@ -1,12 +1,15 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { Field, ObjectType } from 'type-graphql';
 
 const DECIMAL = /^-?\d{1,15}(\.\d{1,4})?$/;
 
-function parseDecimal(value: unknown): string {
+function parseDecimal(value: unknown, node?: ValueNode): string {
   const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
   if (typeof text !== 'string' || !DECIMAL.test(text)) {
-    throw new GraphQLError('Decimal must be a string like "1234.50" (at most 15 integer and 4 fraction digits)');
+    // "cannot represent" and the node let formatError answer BAD_USER_INPUT with the field path.
+    throw new GraphQLError(`Decimal cannot represent ${JSON.stringify(text)}: use a string like "1234.50" (at most 15 integer and 4 fraction digits)`, {
+      nodes: node,
+    });
   }
   return text;
 }
@@ -16,10 +19,10 @@ export const DecimalScalar = new GraphQLScalarType({
   name: 'Decimal',
   description: 'An exact decimal number as a string, e.g. "1234.50". Never a float.',
   serialize: (value) => String(value),
-  parseValue: parseDecimal,
+  parseValue: (value) => parseDecimal(value),
   parseLiteral(ast) {
-    if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parseDecimal(ast.value);
-    throw new GraphQLError('Decimal must be a string like "1234.50"');
+    if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parseDecimal(ast.value, ast);
+    throw new GraphQLError('Decimal cannot represent this value: use a string like "1234.50"', { nodes: ast });
   },
 });
 

@@ -1,3 +1,4 @@
+import { isUuid } from '../db/ids.js';
 import { BadUserInputError } from './errors.js';
 import type { PageRequest } from './connection.js';
 
@@ -78,7 +79,8 @@ export function compileFilter<F extends object>(
       if (joined.text) parts.push(joined);
     } else if (key === 'not') {
       const inner = compileFilter(value as F, fields, special, here);
-      if (inner.text) parts.push(sql(`not (${inner.text})`, inner.params));
+      // coalesce: `not` keeps rows where the inner filter is NULL (e.g. not { company: { eq: "X" } } keeps rows without a company).
+      if (inner.text) parts.push(sql(`not coalesce((${inner.text}), false)`, inner.params));
     } else if (key in special) {
       parts.push(special[key as keyof F]!(value as never, here));
     } else if (key in fields) {
@@ -104,11 +106,31 @@ export function orderSql(keys: SqlSortKey[], backward: boolean, idExpr: string):
   return all.map((k) => `${k.expr} ${k.desc !== backward ? 'desc' : 'asc'}`).join(', ');
 }
 
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+/**
+ * A cursor of the right length can still hold values this list never issued (forged, or taken
+ * from a list sorted another way): they must be BAD_USER_INPUT, not a database error.
+ */
+function checkCursorValues(request: PageRequest, keys: SqlSortKey[]): void {
+  const cursor = request.cursor!;
+  const fits = (raw: unknown, kind: SqlSortKey['kind']) =>
+    raw === null ||
+    (kind === 'date' ? typeof raw === 'string' && ISO_INSTANT.test(raw) && !Number.isNaN(Date.parse(raw))
+      : kind === 'number' ? (typeof raw === 'number' && Number.isFinite(raw)) || (typeof raw === 'string' && /^-?\d+(\.\d+)?$/.test(raw))
+      : typeof raw === 'string');
+  const id = cursor[keys.length];
+  if (!keys.every((k, i) => fits(cursor[i], k.kind)) || typeof id !== 'string' || !isUuid(id)) {
+    throw new BadUserInputError([{ path: request.cursorPath ?? (request.backward ? 'before' : 'after'), message: 'is not a cursor this list issued' }]);
+  }
+}
+
 /** Rows strictly after the cursor in the page's order: (k1 > v1) or (k1 = v1 and k2 > v2) … then id. */
 export function keysetSql(keys: SqlSortKey[], request: PageRequest, idExpr: string): Sql {
   if (!request.cursor) return sql('');
   const lastDesc = keys.at(-1)?.desc ?? false;
   const all = [...keys, { expr: idExpr, prop: 'id', desc: lastDesc, kind: 'string' as const }];
+  checkCursorValues(request, keys);
   const value = (i: number) => {
     const raw = request.cursor![i];
     return all[i].kind === 'date' && raw !== null ? new Date(String(raw)) : raw;

@@ -12,7 +12,8 @@ export interface Principal {
 }
 
 const SECRET_PREFIX = 'sk_';
-const KEY_PATTERN = /^(sk|pk)_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
+/** Secret keys only: publishable keys (pk_…) are not accepted by the secret API. */
+const KEY_PATTERN = /^(sk)_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
 
 interface KeyRow {
   id: string;

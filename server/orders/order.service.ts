@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Principal } from '../auth/keys.service.js';
 import type { Em } from '../db/orm.js';
 import { newId } from '../db/ids.js';
@@ -24,6 +25,8 @@ const FIELDS: Record<string, FieldSpec> = {
 
 const NEWEST_FIRST: SqlSortKey[] = [{ expr: 't.occurred_at', prop: 'occurredAt', desc: true, kind: 'date' }];
 export const MAX_LINE_ITEMS = 500;
+/** numeric(19, 4) holds amounts below 10^15: anything larger is refused, never an SQL overflow. */
+const MAX_AMOUNT_UNITS = 10n ** 19n - 1n;
 
 /** Called after an order is stored (the metrics feature re-scores the customer here). */
 export const orderRecordedHooks: ((em: Em, tenantId: string, customerIds: string[]) => Promise<void>)[] = [];
@@ -86,7 +89,7 @@ export function normalizeOrder(errors: InputErrors, path: string, input: Omit<Re
     if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > 1_000_000) {
       errors.add(`${lp}.quantity`, 'must be a whole number from 1 to 1000000');
     }
-    if (line.unitPrice.startsWith('-')) errors.add(`${lp}.unitPrice`, 'must not be negative');
+    if (toUnits(line.unitPrice) < 0n) errors.add(`${lp}.unitPrice`, 'must not be negative');
     else sum += lineTotal(line.quantity, line.unitPrice);
     return {
       sku,
@@ -98,9 +101,10 @@ export function normalizeOrder(errors: InputErrors, path: string, input: Omit<Re
   });
   let totalAmount: string;
   if (input.total != null) {
-    if (input.total.startsWith('-')) errors.add(`${path}.total`, 'must not be negative');
+    if (toUnits(input.total) < 0n) errors.add(`${path}.total`, 'must not be negative');
     totalAmount = fromUnits(toUnits(input.total));
   } else if (lines.length) {
+    if (sum > MAX_AMOUNT_UNITS) errors.add(`${path}.lineItems`, 'add up to more than the largest storable total (999999999999999.9999)');
     totalAmount = fromUnits(sum);
   } else {
     errors.add(`${path}.total`, 'is required when there are no line items');
@@ -138,7 +142,14 @@ export async function recordOrder(
       tx.create(Order, { ...order, id: orderId, tenantId: principal.tenantId, customerId: input.customerId } as Order);
       await tx.flush();
     },
-  );
+  ).catch((error) => {
+    // Two requests with one externalId at once: the pre-check above cannot see the other's
+    // uncommitted row, the unique constraint can.
+    if (order.externalId && error instanceof UniqueConstraintViolationException && /external_id/.test(error.message)) {
+      throw new ConflictError(`An order with externalId "${order.externalId}" already exists`, { path: 'input.externalId' });
+    }
+    throw error;
+  });
   if (created) await runOrderRecordedHooks(em, principal.tenantId, [input.customerId]);
   const stored = await em.findOne(Order, { tenantId: principal.tenantId, id });
   if (!stored) throw new NotFoundError('Order', id);

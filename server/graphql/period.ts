@@ -71,3 +71,22 @@ export const TENANT_TZ_SQL = '(select time_zone from tenant where id = ?) tz';
 export function percent(part: number, whole: number): number | null {
   return whole > 0 ? Math.round((part / whole) * 10_000) / 100 : null;
 }
+
+/** Every bucket of a period as [start, end) in the tenant's time zone, oldest first (one statement). */
+export async function bucketSeries(
+  execute: (sql: string, params: unknown[]) => Promise<{ start: Date; end: Date }[]>,
+  tenantId: string,
+  period: Period,
+  bucket: TimeBucket,
+): Promise<{ start: Date; end: Date }[]> {
+  const unit = truncUnit(bucket);
+  const rows = await execute(
+    `select (gs at time zone tz.time_zone) as start, ((gs + ?::interval) at time zone tz.time_zone) as "end"
+       from (select time_zone from tenant where id = ?) tz,
+            generate_series(date_trunc(?, ?::timestamptz at time zone tz.time_zone),
+                            (?::timestamptz - interval '1 microsecond') at time zone tz.time_zone, ?::interval) gs
+      order by 1`,
+    [`1 ${unit}`, tenantId, unit, period.from, period.to, `1 ${unit}`],
+  );
+  return rows.map((r) => ({ start: new Date(r.start), end: new Date(r.end) }));
+}

@@ -1,0 +1,1 @@
+export { CaseCompensationResolver, ServiceCaseResolver } from './case.resolver.js';

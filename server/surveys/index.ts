@@ -1,0 +1,3 @@
+export {
+  SurveyAnalyticsResolver, SurveyInvitationResolver, SurveyResolver, SurveyResponseResolver, SurveyVersionResolver, VerbatimResolver,
+} from './survey.resolver.js';

@@ -1,0 +1,1 @@
+export { CustomerTimelineResolver, TimelineEntryResolver } from './timeline.resolver.js';

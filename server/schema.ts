@@ -6,7 +6,17 @@ import { authChecker } from './auth/auth-checker.js';
 import { CustomerResolver, CustomFieldResolver } from './customers/customer.resolver.js';
 import { CustomerInteractionsResolver, InteractionResolver } from './interactions/interaction.resolver.js';
 import { CustomerOrdersResolver, OrderResolver } from './orders/order.resolver.js';
+import { OrderImportResolver } from './orders/import.resolver.js';
+import {
+  ChurnWatchlistEntryResolver, CustomerMetricsResolver, MetricsJobResolver, MetricsSettingsResolver, TenantAnalyticsResolver,
+} from './metrics/index.js';
 import { TenantResolver } from './tenants/tenant.resolver.js';
+import {
+  SurveyAnalyticsResolver, SurveyInvitationResolver, SurveyResolver, SurveyResponseResolver, SurveyVersionResolver, VerbatimResolver,
+} from './surveys/index.js';
+import { FeedbackResolver, VocCategoryResolver } from './feedback/index.js';
+import { CaseCompensationResolver, ServiceCaseResolver } from './cases/index.js';
+import { CustomerTimelineResolver, TimelineEntryResolver } from './timeline/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
@@ -17,6 +27,24 @@ export const resolvers: NonEmptyArray<Function> = [
   CustomerInteractionsResolver,
   OrderResolver,
   CustomerOrdersResolver,
+  OrderImportResolver,
+  CustomerMetricsResolver,
+  MetricsJobResolver,
+  TenantAnalyticsResolver,
+  ChurnWatchlistEntryResolver,
+  MetricsSettingsResolver,
+  SurveyResolver,
+  SurveyVersionResolver,
+  SurveyResponseResolver,
+  SurveyInvitationResolver,
+  SurveyAnalyticsResolver,
+  VerbatimResolver,
+  FeedbackResolver,
+  VocCategoryResolver,
+  ServiceCaseResolver,
+  CaseCompensationResolver,
+  CustomerTimelineResolver,
+  TimelineEntryResolver,
 ];
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -3,6 +3,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Channel, SortDirection } from '../graphql/enums.js';
 import { DateTimeFilter, enumFilter, StringFilter } from '../graphql/filters.js';
 import { CompanySize, CustomerKind, Gender } from './customer.entity.js';
+import { CustomerMetricsFilter } from '../metrics/metrics.inputs.js';
 import { CustomFieldType } from './custom-field.entity.js';
 
 /** Fields every customer write may carry. `null` clears a field on update. */
@@ -72,6 +73,8 @@ export class CustomerFilter {
   @Field(() => DateTimeFilter, { nullable: true }) createdAt?: DateTimeFilter;
   @Field(() => DateTimeFilter, { nullable: true }) updatedAt?: DateTimeFilter;
   @Field(() => Boolean, { nullable: true, description: 'true: only archived; false (default): only active.' }) archived?: boolean;
+  @Field(() => CustomerMetricsFilter, { nullable: true, description: 'Conditions on customer.metrics (value, churn risk, lifecycle, RFM).' })
+  metrics?: CustomerMetricsFilter;
   @Field(() => [CustomerFilter], { nullable: true }) and?: CustomerFilter[];
   @Field(() => [CustomerFilter], { nullable: true }) or?: CustomerFilter[];
   @Field(() => CustomerFilter, { nullable: true }) not?: CustomerFilter;
@@ -81,6 +84,13 @@ export enum CustomerSortField {
   NAME = 'NAME',
   CREATED_AT = 'CREATED_AT',
   UPDATED_AT = 'UPDATED_AT',
+  // Customer value metrics (server/metrics): customers without metrics sort last when descending.
+  PREDICTED_CLV = 'PREDICTED_CLV',
+  HISTORIC_VALUE = 'HISTORIC_VALUE',
+  VALUE_AT_RISK = 'VALUE_AT_RISK',
+  P_ALIVE = 'P_ALIVE',
+  CHURN_SCORE = 'CHURN_SCORE',
+  HEALTH_SCORE = 'HEALTH_SCORE',
 }
 registerEnumType(CustomerSortField, { name: 'CustomerSortField' });
 

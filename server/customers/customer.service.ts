@@ -73,7 +73,7 @@ function compileCustomerFilter(filter: CustomerFilter | null | undefined): Sql {
   } as never);
 }
 
-const SORT_KEYS: Record<CustomerSortField, Omit<SqlSortKey, 'desc'>> = {
+const SORT_KEYS: Partial<Record<CustomerSortField, Omit<SqlSortKey, 'desc'>>> = {
   [CustomerSortField.NAME]: { expr: 'c.name', prop: 'name', kind: 'string' },
   [CustomerSortField.CREATED_AT]: { expr: 'c.created_at', prop: 'createdAt', kind: 'date' },
   [CustomerSortField.UPDATED_AT]: { expr: 'c.updated_at', prop: 'updatedAt', kind: 'date' },
@@ -111,11 +111,14 @@ export async function listCustomers(
   const joinText = [...joins].join(' ');
   const keyset = keysetSql(keys, request, 'c.id');
   const pageWhere = keyset.text ? joinSql([where, keyset], ' and ') : where;
+  // Extension sort values are selected too: the cursor is built from them.
+  const extKeys = keys.filter((k) => !Object.values(SORT_KEYS).some((b) => b?.prop === k.prop));
+  const extSelect = extKeys.map((k) => `, ${k.expr} as "${k.prop}"`).join('');
   const rows = await em.execute<Record<string, unknown>[]>(
-    `select c.* from customer c ${joinText} where ${pageWhere.text} order by ${orderSql(keys, request.backward, 'c.id')} limit ?`,
+    `select c.*${extSelect} from customer c ${joinText} where ${pageWhere.text} order by ${orderSql(keys, request.backward, 'c.id')} limit ?`,
     [...pageWhere.params, request.size + 1],
   );
-  const customers = rows.map((row) => em.map(Customer, row));
+  const customers = rows.map((row) => Object.assign(em.map(Customer, row), Object.fromEntries(extKeys.map((k) => [k.prop, row[k.prop]]))));
   return buildConnection(CustomerConnection, customers, request, keys, async () => {
     const [{ count }] = await em.execute<{ count: number }[]>(
       `select count(*)::int as count from customer c ${joinText} where ${where.text}`,

@@ -1,0 +1,198 @@
+/**
+ * Orders -> per-customer purchase history, in one set-based statement per batch of customers.
+ * The rules are summary.ts's (the CDNOW derivation): CANCELLED and REFUNDED orders and orders
+ * after asOf do not count; a customer's orders on one calendar day (in the tenant's time zone)
+ * are one purchase, amounts summed; x = purchase days − 1, t_x and T in whole days; zbar is the
+ * mean amount of the repeat days (the first purchase day left out).
+ *
+ * Money: an order counts in the tenant currency at face value, in another currency at the
+ * tenant's exchange rate for it, and with no rate it still counts as a purchase but adds no
+ * spend (and its day is left out of zbar).
+ */
+import type { Em } from '../db/orm.js';
+import { joinSql, sql, type Sql } from '../graphql/sql.js';
+import { dayNumber } from './summary.js';
+import { pushAggregate, type AggregateRow, type Aggregates } from './scoring.js';
+import type { MetricsSettings } from './settings.js';
+
+/** Which customers a statement covers: a keyset batch (ids after `after`, in id order) or given ids. */
+export type CustomerScope =
+  | { kind: 'range'; after: string | null; upTo: string | null; limit?: number }
+  | { kind: 'ids'; ids: readonly string[] };
+
+/** Postgres array literal of uuids (validated by the caller's source: ids from the database or checked input). */
+export function uuidArray(ids: readonly string[]): string {
+  return `{${ids.join(',')}}`;
+}
+
+/** The scope as a condition on `column` (a customer id column). */
+export function scopeSql(scope: CustomerScope, column: string): Sql {
+  if (scope.kind === 'ids') return sql(`${column} = any(?::uuid[])`, [uuidArray(scope.ids)]);
+  return joinSql(
+    [scope.after ? sql(`${column} > ?::uuid`, [scope.after]) : sql(''), scope.upTo ? sql(`${column} <= ?::uuid`, [scope.upTo]) : sql('')],
+    ' and ',
+  );
+}
+
+export interface TenantMetricsContext {
+  tenantId: string;
+  currency: string;
+  timeZone: string;
+  settings: MetricsSettings;
+}
+
+/** The asOf instant's calendar day in the tenant's time zone, as a day number. */
+export function localDayNumber(date: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(date);
+  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  return dayNumber(`${get('year')}-${get('month')}-${get('day')}`);
+}
+
+export function safeTimeZone(timeZone: string | null | undefined): string {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timeZone ?? 'UTC' });
+    return timeZone ?? 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+export interface Window {
+  asOf: Date;
+  asOfDay: number;
+  /** Purchase days after this day number are "recent"; after baselineStartDay up to it, "baseline". */
+  recentStartDay: number;
+  baselineStartDay: number;
+}
+
+export function windowFor(asOf: Date, ctx: TenantMetricsContext): Window {
+  const asOfDay = localDayNumber(asOf, ctx.timeZone);
+  const recentStartDay = asOfDay - ctx.settings.recentWindowDays;
+  return { asOf, asOfDay, recentStartDay, baselineStartDay: recentStartDay - ctx.settings.baselineWindowDays };
+}
+
+function ratesSql(ctx: TenantMetricsContext): Sql {
+  const rates = [{ currency: ctx.currency, rate: '1' }, ...ctx.settings.exchangeRates.filter((r) => r.currency !== ctx.currency)];
+  return sql(`values ${rates.map(() => '(?::text, ?::numeric)').join(', ')}`, rates.flatMap((r) => [r.currency, r.rate]));
+}
+
+/**
+ * The customers of a batch, in id order: the next `limit` non-merged customers after `after`,
+ * or the given ids that exist. One index-only statement.
+ */
+export async function batchCustomerIds(em: Em, tenantId: string, scope: CustomerScope): Promise<string[]> {
+  const where = joinSql([sql('c.tenant_id = ?', [tenantId]), sql('c.merged_into_id is null'), scopeSql(scope, 'c.id')], ' and ');
+  const limit = scope.kind === 'range' && scope.limit ? sql('limit ?', [scope.limit]) : sql('');
+  const rows = await em.execute<{ id: string }[]>(`select c.id from customer c where ${where.text} order by c.id ${limit.text}`, [...where.params, ...limit.params]);
+  return rows.map((r) => String(r.id));
+}
+
+/**
+ * Aggregates the orders of the customers `ids` (sorted as the database sorts uuids) and appends
+ * one entry per customer to `into`, in that order; customers without counted orders get an
+ * empty history. One statement over the orders of the id range (or id list): a range scan, never
+ * a loop per customer, whatever the planner's statistics say.
+ */
+export async function aggregateCustomers(
+  em: Em,
+  ctx: TenantMetricsContext,
+  w: Window,
+  ids: readonly string[],
+  into: Aggregates,
+  byRange = true,
+): Promise<void> {
+  if (!ids.length) return;
+  const scope: CustomerScope = byRange ? { kind: 'range', after: null, upTo: ids[ids.length - 1] } : { kind: 'ids', ids };
+  const range = byRange ? joinSql([sql('o.customer_id >= ?::uuid', [ids[0]]), scopeSql(scope, 'o.customer_id')], ' and ') : scopeSql(scope, 'o.customer_id');
+  const rates = ratesSql(ctx);
+  // lag and lead over one window (one sort): the first purchase day has no previous day, the last no next one.
+  const text = `
+    with o as (
+      select o.customer_id,
+             ((o.occurred_at at time zone ?)::date - date '1970-01-01') as day,
+             o.occurred_at,
+             round(o.total_amount * r.rate, 4) as amount
+        from customer_order o
+        left join (${rates.text}) as r (currency, rate) on r.currency = o.currency
+       where o.tenant_id = ? and ${range.text}
+         and o.status not in ('CANCELLED', 'REFUNDED') and o.occurred_at <= ?::timestamptz
+    ),
+    d as (
+      select customer_id, day, count(*) as orders, sum(amount) as amount, count(amount) = count(*) as known,
+             min(occurred_at) as first_at, max(occurred_at) as last_at
+        from o group by customer_id, day
+    ),
+    g as (
+      select d.*,
+             day - lag(day) over w as gap,
+             lead(day) over w is null as is_last
+        from d window w as (partition by customer_id order by day)
+    )
+    select customer_id,
+           count(*)::int as purchase_days,
+           sum(orders)::int as order_count,
+           min(day)::int as first_day,
+           max(day)::int as last_day,
+           (extract(epoch from min(first_at)) * 1000)::float8 as first_order_at,
+           (extract(epoch from max(last_at)) * 1000)::float8 as last_order_at,
+           (coalesce(sum(amount), 0) * 10000)::float8 as total_units,
+           (count(*) filter (where gap is not null and known))::int as spend_repeat_days,
+           (coalesce(sum(amount) filter (where gap is not null and known), 0) * 10000)::float8 as repeat_spend_units,
+           coalesce(max(gap) filter (where is_last), -1)::int as last_gap,
+           coalesce(max(gap), -1)::int as largest_gap,
+           (count(*) filter (where day > ?))::int as recent_days,
+           (count(*) filter (where day > ? and day <= ?))::int as baseline_days,
+           (coalesce(sum(amount) filter (where day > ?), 0) * 10000)::float8 as recent_spend_units,
+           (coalesce(sum(amount) filter (where day > ? and day <= ?), 0) * 10000)::float8 as baseline_spend_units
+      from g
+     group by customer_id`;
+  const params = [
+    ctx.timeZone, ...rates.params, ctx.tenantId, ...range.params, w.asOf.toISOString(),
+    w.recentStartDay, w.baselineStartDay, w.recentStartDay, w.recentStartDay, w.baselineStartDay, w.recentStartDay,
+  ];
+  const rows = await em.execute<Record<string, unknown>[]>(text, params);
+  const byId = new Map(rows.map((r) => [String(r.customer_id), r]));
+  const num = (v: unknown, fallback = 0) => (v === null || v === undefined ? fallback : Number(v));
+  for (const customerId of ids) {
+    const r = byId.get(customerId);
+    const row: AggregateRow = r
+      ? {
+          customerId,
+          purchaseDays: num(r.purchase_days),
+          orderCount: num(r.order_count),
+          firstDay: num(r.first_day),
+          lastDay: num(r.last_day),
+          firstOrderAt: num(r.first_order_at, NaN),
+          lastOrderAt: num(r.last_order_at, NaN),
+          totalUnits: Math.round(num(r.total_units)),
+          spendRepeatDays: num(r.spend_repeat_days),
+          repeatSpendUnits: Math.round(num(r.repeat_spend_units)),
+          lastGap: num(r.last_gap, -1),
+          largestGap: num(r.largest_gap, -1),
+          recentDays: num(r.recent_days),
+          baselineDays: num(r.baseline_days),
+          recentSpendUnits: Math.round(num(r.recent_spend_units)),
+          baselineSpendUnits: Math.round(num(r.baseline_spend_units)),
+        }
+      : EMPTY_HISTORY(customerId);
+    pushAggregate(into, row);
+  }
+}
+
+const EMPTY_HISTORY = (customerId: string): AggregateRow => ({
+  customerId, purchaseDays: 0, orderCount: 0, firstDay: 0, lastDay: 0, firstOrderAt: NaN, lastOrderAt: NaN, totalUnits: 0,
+  spendRepeatDays: 0, repeatSpendUnits: 0, lastGap: -1, largestGap: -1, recentDays: 0, baselineDays: 0, recentSpendUnits: 0, baselineSpendUnits: 0,
+});
+
+/** Orders that counted as purchases but had no exchange rate, per currency (one statement). */
+export async function unconvertedOrders(em: Em, ctx: TenantMetricsContext, w: Window): Promise<{ currency: string; orders: number }[]> {
+  const known = [ctx.currency, ...ctx.settings.exchangeRates.map((r) => r.currency)];
+  const rows = await em.execute<{ currency: string; orders: number }[]>(
+    `select o.currency, count(*)::int as orders from customer_order o
+      where o.tenant_id = ? and o.status not in ('CANCELLED', 'REFUNDED') and o.occurred_at <= ?::timestamptz
+        and o.currency not in (${known.map(() => '?').join(', ')})
+      group by o.currency order by o.currency`,
+    [ctx.tenantId, w.asOf.toISOString(), ...known],
+  );
+  return rows.map((r) => ({ currency: String(r.currency).trim(), orders: Number(r.orders) }));
+}

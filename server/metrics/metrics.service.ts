@@ -1,0 +1,153 @@
+/**
+ * Reading customer metrics (batched), filtering and sorting customers by them, and the
+ * tenant's metric settings.
+ */
+import type { Principal } from '../auth/keys.service.js';
+import type { Em } from '../db/orm.js';
+import { BadUserInputError, InputErrors } from '../graphql/errors.js';
+import { compileFilter, joinSql, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
+import { checkCurrency } from '../graphql/validate.js';
+import type { BgNbdParams } from './bgnbd.js';
+import type { GammaGammaParams } from './gamma-gamma.js';
+import { CustomerMetricsRecord } from './metrics.entity.js';
+import type { CustomerMetricsFilter, MetricsSettingsInput } from './metrics.inputs.js';
+import { CustomerMetrics, ExchangeRateSetting, MetricsSettingsType } from './metrics.types.js';
+import { crossFieldProblems, resolveMetricsSettings, SETTING_RANGES, type MetricsSettings } from './settings.js';
+
+const parseJson = <T>(v: unknown): T | null => (v == null ? null : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+
+/**
+ * Batch: metrics of many customers with the parameters of the models they were scored with,
+ * in ONE statement, in key order (null for a customer without metrics yet).
+ */
+export async function metricsByCustomerIds(
+  em: Em,
+  principal: Principal,
+  customerIds: readonly string[],
+): Promise<(CustomerMetrics | null)[]> {
+  const rows = await em.execute<Record<string, unknown>[]>(
+    `select m.*, bg.params as bg_params__, gg.params as gg_params__
+       from customer_metrics m
+       left join value_model bg on bg.tenant_id = m.tenant_id and bg.id = m.bgnbd_model_id
+       left join value_model gg on gg.tenant_id = m.tenant_id and gg.id = m.gamma_gamma_model_id
+      where m.tenant_id = ? and m.customer_id in (${customerIds.map(() => '?').join(', ')})`,
+    [principal.tenantId, ...customerIds],
+  );
+  const rate = resolveMetricsSettings(principal.tenant.settings).annualDiscountRate;
+  const byId = new Map<string, CustomerMetrics>();
+  for (const row of rows) byId.set(String(row.customer_id), toCustomerMetrics(em, row, rate));
+  return customerIds.map((id) => byId.get(id) ?? null);
+}
+
+/** A customer_metrics row (with `bg_params__` / `gg_params__` joined in) as the GraphQL object. */
+export function toCustomerMetrics(em: Em, row: Record<string, unknown>, annualDiscountRate: number): CustomerMetrics {
+  const { bg_params__, gg_params__, ...rest } = row;
+  const record = em.map(CustomerMetricsRecord, rest as never);
+  return CustomerMetrics.from(
+    record,
+    { bgnbd: parseJson<BgNbdParams>(bg_params__), gammaGamma: parseJson<GammaGammaParams>(gg_params__) },
+    annualDiscountRate,
+  );
+}
+
+// ---------- customers(filter: { metrics: … }, orderBy: [{ field: PREDICTED_CLV … }]) ----------
+
+const METRIC_FIELDS: Record<string, FieldSpec> = {
+  churnRisk: { expr: 'm.churn_level', kind: 'enum' },
+  churnScore: { expr: 'm.churn_score', kind: 'number' },
+  predictedClv: { expr: 'm.predicted_clv', kind: 'decimal' },
+  historicValue: { expr: 'm.total_spend', kind: 'decimal' },
+  valueAtRisk: { expr: 'm.value_at_risk', kind: 'decimal' },
+  valueTier: { expr: 'm.value_tier', kind: 'enum' },
+  lifecycleStage: { expr: 'm.lifecycle_stage', kind: 'enum' },
+  rfmSegment: { expr: 'm.rfm_segment', kind: 'enum' },
+  rfmCode: { expr: 'm.rfm_code', kind: 'string' },
+  pAlive: { expr: 'm.p_alive', kind: 'number' },
+  recencyDays: { expr: 'm.recency_days', kind: 'number' },
+  frequency: { expr: 'm.purchase_days', kind: 'number' },
+  healthScore: { expr: 'm.health_score', kind: 'number' },
+};
+
+/** `filter.metrics` as an EXISTS on the customer's metrics row (composes with and / or / not). */
+export function compileMetricsFilter(filter: CustomerMetricsFilter, path: string): Sql {
+  const inner = compileFilter<CustomerMetricsFilter>(filter, METRIC_FIELDS, {
+    churnReasons: (codes: string[]) =>
+      // jsonb containment: every code present among the reasons.
+      sql('m.churn_reasons @> ?::jsonb', [JSON.stringify(codes.map((code) => ({ code })))]),
+  } as never, path);
+  if (!inner.text) return sql('');
+  return joinSql(
+    [sql(`exists (select 1 from customer_metrics m where m.tenant_id = c.tenant_id and m.customer_id = c.id and (${inner.text}))`, inner.params)],
+    ' and ',
+  );
+}
+
+const METRICS_JOIN = 'left join customer_metrics cm on cm.tenant_id = c.tenant_id and cm.customer_id = c.id';
+
+/**
+ * Sort fields on metrics. Customers without the value (prospects, not yet scored) sort as −1,
+ * i.e. last when descending, so keyset cursors never meet a NULL.
+ */
+export const METRIC_SORTS: Record<string, { key: Omit<SqlSortKey, 'desc'>; join: string }> = {
+  PREDICTED_CLV: { key: { expr: 'coalesce(cm.predicted_clv, -1)', prop: 'sortPredictedClv__', kind: 'number' }, join: METRICS_JOIN },
+  HISTORIC_VALUE: { key: { expr: 'coalesce(cm.total_spend, -1)', prop: 'sortHistoricValue__', kind: 'number' }, join: METRICS_JOIN },
+  VALUE_AT_RISK: { key: { expr: 'coalesce(cm.value_at_risk, -1)', prop: 'sortValueAtRisk__', kind: 'number' }, join: METRICS_JOIN },
+  P_ALIVE: { key: { expr: 'coalesce(cm.p_alive, -1)', prop: 'sortPAlive__', kind: 'number' }, join: METRICS_JOIN },
+  CHURN_SCORE: { key: { expr: 'coalesce(cm.churn_score, -1)', prop: 'sortChurnScore__', kind: 'number' }, join: METRICS_JOIN },
+  HEALTH_SCORE: { key: { expr: 'coalesce(cm.health_score, -1)', prop: 'sortHealthScore__', kind: 'number' }, join: METRICS_JOIN },
+};
+
+// ---------- settings ----------
+
+export function settingsView(settings: MetricsSettings): MetricsSettingsType {
+  return Object.assign(new MetricsSettingsType(), {
+    ...settings,
+    exchangeRates: settings.exchangeRates.map((r) => Object.assign(new ExchangeRateSetting(), r)),
+  });
+}
+
+export async function readSettings(em: Em, tenantId: string): Promise<MetricsSettings> {
+  const [row] = await em.execute<{ settings: unknown }[]>('select settings from tenant where id = ?', [tenantId]);
+  return resolveMetricsSettings(parseJson<Record<string, unknown>>(row?.settings) ?? {});
+}
+
+/** Validates every given field (all problems at once, with input paths) and stores the overrides. */
+export async function updateSettings(em: Em, tenantId: string, input: MetricsSettingsInput): Promise<MetricsSettings> {
+  const errors = new InputErrors();
+  const [row] = await em.execute<{ settings: unknown }[]>('select settings from tenant where id = ?', [tenantId]);
+  const stored = input.reset ? {} : { ...((parseJson<Record<string, unknown>>(row?.settings) ?? {}).metrics as Record<string, unknown> | undefined) };
+  for (const [key, [min, max, whole]] of Object.entries(SETTING_RANGES)) {
+    const value = (input as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (value === null) {
+      delete stored[key]; // back to the default
+      continue;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (whole && !Number.isInteger(value))) {
+      errors.add(`input.${key}`, `must be ${whole ? 'a whole number ' : ''}from ${min} to ${max}`);
+      continue;
+    }
+    stored[key] = value;
+  }
+  if (input.exchangeRates !== undefined) {
+    const tenant = await em.execute<{ default_currency: string }[]>('select default_currency from tenant where id = ?', [tenantId]);
+    const own = String(tenant[0]?.default_currency ?? '').trim();
+    const seen = new Set<string>();
+    const rates = (input.exchangeRates ?? []).map((r, i) => {
+      const currency = checkCurrency(errors, `input.exchangeRates.${i}.currency`, r.currency);
+      if (currency === own) errors.add(`input.exchangeRates.${i}.currency`, 'is the tenant currency, which needs no rate');
+      if (seen.has(currency)) errors.add(`input.exchangeRates.${i}.currency`, 'appears more than once');
+      seen.add(currency);
+      if (!(Number(r.rate) > 0)) errors.add(`input.exchangeRates.${i}.rate`, 'must be greater than 0');
+      return { currency, rate: r.rate };
+    });
+    if (rates.length > 200) errors.add('input.exchangeRates', 'takes at most 200 rates');
+    stored.exchangeRates = rates;
+  }
+  errors.throwIfAny();
+  const effective = resolveMetricsSettings({ metrics: stored });
+  const problems = crossFieldProblems(effective);
+  if (problems.length) throw new BadUserInputError(problems.map((p) => ({ path: `input.${p.field}`, message: p.message })));
+  await em.execute(`update tenant set settings = jsonb_set(settings, '{metrics}', ?::jsonb) where id = ?`, [JSON.stringify(stored), tenantId]);
+  return effective;
+}

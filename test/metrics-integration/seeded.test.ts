@@ -1,0 +1,265 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlEm } from '../../server/db/orm.js';
+import { seedCustomers } from '../../server/db/seed/demo.js';
+import { onlyError, startTestServer, type TestServer } from '../helpers/server.js';
+import { createJob, runJob } from '../../server/metrics/jobs.service.js';
+import { MetricsJobTrigger } from '../../server/metrics/metrics-job.entity.js';
+import { recompute, setExchangeRates, waitForJob } from './helpers.js';
+
+/** Tenant A with generated customers (two years of orders in CNY and USD, interactions, lapsing customers). */
+const CUSTOMERS = 300;
+let s: TestServer;
+let job: any;
+
+const sql = <T = any>(text: string, params: unknown[] = []) => sqlEm(s.orm).execute<T[]>(text, params);
+
+beforeAll(async () => {
+  s = await startTestServer();
+  await seedCustomers(sqlEm(s.orm), s.a.id, CUSTOMERS);
+  await setExchangeRates(s, [{ currency: 'USD', rate: '7.10' }]);
+  job = await recompute(s);
+});
+afterAll(async () => s?.close());
+
+describe('recomputeMetrics over generated customers', () => {
+  it('runs in the background to SUCCEEDED with progress 1 and a FITTED purchase model', async () => {
+    expect(job).toMatchObject({ status: 'SUCCEEDED', progress: 1, totalCustomers: CUSTOMERS, processedCustomers: CUSTOMERS });
+    const bgnbd = job.models.find((m: any) => m.kind === 'BGNBD');
+    expect(bgnbd.status).toBe('FITTED');
+    const res = await s.gql(`{ analytics { valueModel { status timeUnit currency asOf sampleSize logLikelihood bgnbd { r alpha a b } gammaGamma { p } } } }`);
+    expect(res.data.analytics.valueModel).toMatchObject({ status: 'FITTED', timeUnit: 'DAYS', currency: 'CNY', gammaGamma: null });
+    expect(res.data.analytics.valueModel.logLikelihood).toBeLessThan(0);
+    for (const v of Object.values(res.data.analytics.valueModel.bgnbd)) expect(v).toBeGreaterThan(0);
+  });
+
+  it('writes metrics for every customer, with purchase figures for everyone with a counted order', async () => {
+    const [{ buyers }] = await sql(
+      `select count(distinct customer_id)::int as buyers from customer_order where tenant_id = ? and status not in ('CANCELLED', 'REFUNDED')`,
+      [s.a.id],
+    );
+    const [row] = await sql(
+      `select count(*)::int as all, count(*) filter (where purchase_days > 0)::int as buyers,
+              count(*) filter (where purchase_days > 0 and p_alive is not null and predicted_clv is not null and rfm_code is not null)::int as scored
+         from customer_metrics where tenant_id = ?`,
+      [s.a.id],
+    );
+    expect(row).toEqual({ all: CUSTOMERS, buyers, scored: buyers });
+    const page = await s.gql(`{ customers(first: 100) { nodes { metrics { frequency pAlive predictedClv { amount currency } churnRisk { level } } } } }`);
+    const withOrders = page.data.customers.nodes.filter((n: any) => n.metrics.frequency > 0);
+    expect(withOrders.length).toBeGreaterThan(50);
+    for (const n of withOrders) {
+      expect(n.metrics.pAlive).toBeGreaterThanOrEqual(0);
+      expect(n.metrics.pAlive).toBeLessThanOrEqual(1);
+      expect(n.metrics.predictedClv.currency).toBe('CNY');
+      expect(['LOW', 'MEDIUM', 'HIGH', 'CHURNED']).toContain(n.metrics.churnRisk.level);
+    }
+  });
+
+  it('answers analytics with consistent numbers', async () => {
+    const res = await s.gql(`{
+      customers { totalCount }
+      analytics {
+        pareto { share buyers curve { customerFraction revenueShare } }
+        rfmDistribution { segment customers share }
+        lifecycleDistribution { stage customers share }
+        churnWatchlist(first: 15) { rank customerId customer { id name } valueAtRisk { amount } metrics { pAlive predictedClv { amount } } }
+        d90: demandForecast(days: 90) { expectedOrders expectedRevenue { amount } byTier { tier customers expectedOrders expectedRevenue { amount } } }
+        d365: demandForecast(days: 365) { expectedOrders }
+        d0: demandForecast(days: 0) { expectedOrders }
+      }
+    }`);
+    expect(res.errors).toBeUndefined();
+    const a = res.data.analytics;
+    expect(a.pareto.share).toBeGreaterThan(0.2);
+    expect(a.pareto.share).toBeLessThanOrEqual(1);
+    const shares = a.pareto.curve.map((p: any) => p.revenueShare);
+    expect(shares).toEqual([...shares].sort((x: number, y: number) => x - y));
+    const sum = (list: any[]) => list.reduce((t, x) => t + x.customers, 0);
+    expect(sum(a.rfmDistribution)).toBe(a.pareto.buyers);
+    expect(sum(a.lifecycleDistribution)).toBe(res.data.customers.totalCount);
+    expect(a.lifecycleDistribution.reduce((t: number, x: any) => t + x.share, 0)).toBeCloseTo(1, 10);
+
+    const watch = a.churnWatchlist;
+    expect(watch).toHaveLength(15);
+    expect(watch.map((w: any) => w.rank)).toEqual([...Array(15).keys()].map((i) => i + 1));
+    const risks = watch.map((w: any) => Number(w.valueAtRisk.amount));
+    expect(risks).toEqual([...risks].sort((x, y) => y - x));
+    for (const w of watch) {
+      expect(w.customer.id).toBe(w.customerId);
+      expect(Number(w.valueAtRisk.amount)).toBeCloseTo(Number(w.metrics.predictedClv.amount) * (1 - w.metrics.pAlive), 0);
+    }
+
+    expect(a.d90.expectedOrders).toBeGreaterThan(0);
+    expect(a.d365.expectedOrders).toBeGreaterThan(a.d90.expectedOrders);
+    expect(a.d0.expectedOrders).toBe(0);
+    expect(a.d90.byTier.map((t: any) => t.tier)).toEqual(['KEY', 'GROWTH', 'STANDARD']);
+    expect(a.d90.byTier.reduce((t: number, x: any) => t + x.expectedOrders, 0)).toBeCloseTo(a.d90.expectedOrders, 8);
+    expect(a.d90.byTier.reduce((t: number, x: any) => t + Number(x.expectedRevenue.amount), 0)).toBeCloseTo(Number(a.d90.expectedRevenue.amount), 0);
+    // KEY customers (top 20 % by value) bring more expected revenue than the bottom half.
+    const [key, , standard] = a.d90.byTier;
+    expect(Number(key.expectedRevenue.amount)).toBeGreaterThan(Number(standard.expectedRevenue.amount));
+  });
+});
+
+describe('customers(filter: { metrics }, orderBy: metrics)', () => {
+  const PAGE = `query($first: Int!, $after: String, $filter: CustomerFilter, $orderBy: [CustomerOrder!]) {
+    customers(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { id metrics { predictedClv { amount } pAlive churnRisk { level } valueTier lifecycleStage expectedPurchases(days: 30) } }
+    }
+  }`;
+
+  it('keeps only HIGH churn risk customers worth at least 1000, best first', async () => {
+    const filter = { metrics: { churnRisk: { in: ['HIGH'] }, predictedClv: { gte: '1000' } } };
+    const res = await s.gql(PAGE, { first: 100, filter, orderBy: [{ field: 'PREDICTED_CLV', direction: 'DESC' }] });
+    expect(res.errors).toBeUndefined();
+    const [{ count }] = await sql(
+      `select count(*)::int as count from customer_metrics where tenant_id = ? and churn_level = 'HIGH' and predicted_clv >= 1000`,
+      [s.a.id],
+    );
+    expect(count).toBeGreaterThan(0);
+    expect(res.data.customers.totalCount).toBe(count);
+    const nodes = res.data.customers.nodes;
+    expect(nodes).toHaveLength(count);
+    for (const n of nodes) {
+      expect(n.metrics.churnRisk.level).toBe('HIGH');
+      expect(Number(n.metrics.predictedClv.amount)).toBeGreaterThanOrEqual(1000);
+    }
+    const values = nodes.map((n: any) => Number(n.metrics.predictedClv.amount));
+    expect(values).toEqual([...values].sort((x, y) => y - x));
+  });
+
+  it('pages through PREDICTED_CLV order with keyset cursors, prospects last, no row twice', async () => {
+    const seen: string[] = [];
+    const values: number[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const res: any = await s.gql(PAGE, { first: 70, after, orderBy: [{ field: 'PREDICTED_CLV', direction: 'DESC' }] });
+      expect(res.errors).toBeUndefined();
+      for (const n of res.data.customers.nodes) {
+        seen.push(n.id);
+        values.push(n.metrics.predictedClv ? Number(n.metrics.predictedClv.amount) : -1);
+      }
+      if (!res.data.customers.pageInfo.hasNextPage) break;
+      after = res.data.customers.pageInfo.endCursor;
+    }
+    expect(new Set(seen).size).toBe(CUSTOMERS);
+    expect(values).toEqual([...values].sort((x, y) => y - x));
+    expect(values.at(-1)).toBe(-1); // the prospects
+  });
+
+  it('filters by value tier, lifecycle stage, RFM segment, P(alive) and churn reason', async () => {
+    const count = async (metrics: object) => {
+      const res = await s.gql(`query($f: CustomerFilter) { customers(filter: $f) { totalCount } }`, { f: { metrics } });
+      expect(res.errors).toBeUndefined();
+      return res.data.customers.totalCount as number;
+    };
+    const db = async (where: string) => (await sql(`select count(*)::int as n from customer_metrics where tenant_id = ? and ${where}`, [s.a.id]))[0].n;
+    expect(await count({ valueTier: { eq: 'KEY' } })).toBe(await db(`value_tier = 'KEY'`));
+    expect(await count({ lifecycleStage: { in: ['CHURNED', 'DECLINING'] } })).toBe(await db(`lifecycle_stage in ('CHURNED', 'DECLINING')`));
+    expect(await count({ rfmSegment: { eq: 'CHAMPIONS' } })).toBe(await db(`rfm_segment = 'CHAMPIONS'`));
+    expect(await count({ pAlive: { lt: 0.5 } })).toBe(await db('p_alive < 0.5'));
+    expect(await count({ churnReasons: ['LOW_P_ALIVE'] })).toBe(await db(`churn_reasons @> '[{"code":"LOW_P_ALIVE"}]'`));
+    expect(await count({ valueTier: { eq: 'KEY' } })).toBeGreaterThan(0);
+  });
+
+  it('costs the same SQL statements for 50 customers with metrics as for 1 (auth, customers, metrics)', async () => {
+    const args = (first: number) => ({ first, filter: { metrics: { frequency: { gte: 1 } } }, orderBy: [{ field: 'P_ALIVE', direction: 'ASC' }] });
+    const query = PAGE.replace('totalCount', '');
+    const one = await s.gql(query, args(1));
+    const fifty = await s.gql(query, args(50));
+    expect(fifty.errors).toBeUndefined();
+    expect(fifty.data.customers.nodes).toHaveLength(50);
+    expect(one.extensions?.sqlStatements).toBe(3);
+    expect(fifty.extensions?.sqlStatements).toBe(3);
+  });
+});
+
+describe('incremental re-scoring', () => {
+  it('re-scores a customer right after recordOrder with the current model, without refitting', async () => {
+    const [target] = await sql(
+      `select customer_id, purchase_days, computed_at from customer_metrics where tenant_id = ? and purchase_days > 1 and recency_days > 2 order by customer_id limit 1`,
+      [s.a.id],
+    );
+    const models = () => sql('select id, params, fitted_at from value_model where tenant_id = ? order by id', [s.a.id]);
+    const modelsBefore = await models();
+    const before = await s.gql(`{ analytics { valueModel { id bgnbd { r alpha a b } } } metricsJobs { id } }`);
+    const recorded = await s.gql(
+      `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { id customer { metrics { frequency recencyDays pAlive computedAt } } } }`,
+      { input: { customerId: target.customer_id, total: '88.00' } },
+    );
+    expect(recorded.errors).toBeUndefined();
+    const m = recorded.data.recordOrder.customer.metrics;
+    expect(m.frequency).toBe(target.purchase_days + 1);
+    expect(m.recencyDays).toBe(0);
+    expect(m.pAlive).toBeGreaterThan(0.5); // just bought: alive
+    expect(Date.parse(m.computedAt)).toBeGreaterThan(Date.parse(job.asOf));
+    const after = await s.gql(`{ analytics { valueModel { id bgnbd { r alpha a b } } } metricsJobs { id } }`);
+    expect(after.data).toEqual(before.data);
+    expect(await models()).toEqual(modelsBefore);
+  });
+
+  it('re-scores every customer of an import in one go', async () => {
+    const targets = await sql<{ customer_id: string; purchase_days: number }>(
+      `select customer_id, purchase_days from customer_metrics where tenant_id = ? and recency_days > 2 order by customer_id desc limit 3`,
+      [s.a.id],
+    );
+    const res = await s.gql(
+      `mutation($input: [ImportOrderInput!]!) { importOrders(input: $input) { outcome order { customer { id metrics { frequency } } } } }`,
+      { input: targets.map((t, i) => ({ externalId: `RESCORE-${i}`, customerId: t.customer_id, occurredAt: new Date().toISOString(), total: '10' })) },
+    );
+    expect(res.errors).toBeUndefined();
+    res.data.importOrders.forEach((r: any, i: number) => {
+      expect(r.outcome).toBe('CREATED');
+      expect(r.order.customer.metrics.frequency).toBe(targets[i].purchase_days + 1);
+    });
+  });
+});
+
+describe('jobs and tenancy', () => {
+  it('refuses a second recompute while one is queued or running, with that job’s id', async () => {
+    // A job queued by another process (the CLI, say) that has not started yet.
+    const queued = await createJob(sqlEm(s.orm), s.a.id, new Date(), MetricsJobTrigger.CLI, 'test');
+    const second = await s.gql(`mutation { recomputeMetrics { id } }`);
+    const error = onlyError(second);
+    expect(error.extensions.code).toBe('CONFLICT');
+    expect(error.extensions.jobId).toBe(queued.id);
+    await runJob(sqlEm(s.orm), s.a.id, queued.id);
+    const done = await waitForJob(s, queued.id);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', progress: 1 });
+    // Free again: the next request is accepted and starts QUEUED at progress 0.
+    const next = await s.gql(`mutation { recomputeMetrics { id status progress } }`);
+    expect(next.data.recomputeMetrics).toMatchObject({ status: 'QUEUED', progress: 0 });
+    expect((await waitForJob(s, next.data.recomputeMetrics.id)).status).toBe('SUCCEEDED');
+  });
+
+  it('lets only ADMIN keys recompute or change settings', async () => {
+    for (const role of ['AGENT', 'ANALYST', 'READ_ONLY'] as const) {
+      const res = await s.gql('mutation { recomputeMetrics { id } }', {}, s.a.keys[role]);
+      expect(onlyError(res).extensions.code).toBe('FORBIDDEN');
+    }
+    const settings = await s.gql('mutation { updateMetricsSettings(input: { clvMonths: 6 }) { clvMonths } }', {}, s.a.keys.AGENT);
+    expect(onlyError(settings).extensions.code).toBe('FORBIDDEN');
+    const read = await s.gql('{ metricsSettings { clvMonths annualDiscountRate exchangeRates { currency rate } } }', {}, s.a.keys.READ_ONLY);
+    expect(read.data.metricsSettings).toEqual({ clvMonths: 12, annualDiscountRate: 0.1, exchangeRates: [{ currency: 'USD', rate: '7.10' }] });
+  });
+
+  it('never shows tenant A’s metrics, models or jobs to tenant B', async () => {
+    const b = s.b.keys.ADMIN;
+    const job = await s.gql(`query($id: ID!) { metricsJob(id: $id) { id } }`, { id: (await sql('select id from metrics_job where tenant_id = ? limit 1', [s.a.id]))[0].id }, b);
+    expect(onlyError(job).extensions.code).toBe('NOT_FOUND');
+    const res = await s.gql(`{
+      metricsJobs { id }
+      customers(filter: { metrics: { frequency: { gte: 0 } } }) { totalCount }
+      analytics { valueModel { id } pareto { share } churnWatchlist { customerId } rfmDistribution { customers } lifecycleDistribution { customers } }
+    }`, {}, b);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.metricsJobs).toEqual([]);
+    expect(res.data.customers.totalCount).toBe(0);
+    expect(res.data.analytics.valueModel).toBeNull();
+    expect(res.data.analytics.pareto).toBeNull();
+    expect(res.data.analytics.churnWatchlist).toEqual([]);
+    expect(res.data.analytics.rfmDistribution.every((r: any) => r.customers === 0)).toBe(true);
+  });
+});

@@ -148,6 +148,7 @@ export class CustomerMergeRecord {
   @Field(() => Int) movedContacts!: number;
   @Field(() => Int) movedInteractions!: number;
   @Field(() => Int) movedOrders!: number;
+  @Field(() => GraphQLJSONObject, { description: 'Rows of other kinds that moved, by table (feedback, service_case, …).' }) movedOther!: Record<string, number>;
   @Field(() => GraphQLJSONObject, { description: 'The merged customer as it was before the merge.' }) snapshot!: Record<string, unknown>;
   @Field(() => Date) mergedAt!: Date;
 }

@@ -346,6 +346,15 @@ export async function upsertCustomers(
   return results.sort((a, b) => a.index - b.index);
 }
 
+/**
+ * Further tables whose rows follow a customer into a merge (feedback, cases, survey responses…).
+ * Features register their table here; each needs a `customer_id` column.
+ */
+export const mergeMovesTables: string[] = [];
+
+/** Steps after a merge commits (e.g. re-scoring the survivor's metrics). */
+export const afterMergeHooks: ((em: Em, tenantId: string, survivorId: string, mergedIds: string[]) => Promise<void>)[] = [];
+
 export async function mergeCustomers(
   em: Em,
   principal: Principal,
@@ -397,14 +406,16 @@ export async function mergeCustomers(
       ).length;
       const movedInteractions = await moved('interaction');
       const movedOrders = await moved('customer_order');
+      const movedOther: Record<string, number> = {};
+      for (const table of mergeMovesTables) movedOther[table] = await moved(table);
       const snapshot = JSON.parse(JSON.stringify(dup)) as Record<string, unknown>;
       const record = Object.assign(new CustomerMergeRecord(), {
-        id: newId(), survivorId: survivor.id, mergedId: dup.id, movedContacts, movedInteractions, movedOrders, snapshot, mergedAt: new Date(),
+        id: newId(), survivorId: survivor.id, mergedId: dup.id, movedContacts, movedInteractions, movedOrders, movedOther, snapshot, mergedAt: new Date(),
       });
       await tx.execute(
-        `insert into customer_merge (tenant_id, id, survivor_id, merged_id, moved_contacts, moved_interactions, moved_orders, snapshot, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)`,
-        [tenantId, record.id, survivor.id, dup.id, movedContacts, movedInteractions, movedOrders, JSON.stringify(snapshot), record.mergedAt],
+        `insert into customer_merge (tenant_id, id, survivor_id, merged_id, moved_contacts, moved_interactions, moved_orders, moved_other, snapshot, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)`,
+        [tenantId, record.id, survivor.id, dup.id, movedContacts, movedInteractions, movedOrders, JSON.stringify(movedOther), JSON.stringify(snapshot), record.mergedAt],
       );
       // The survivor keeps its own values and takes the duplicate's where it has none.
       for (const field of ['email', 'phone', 'company', 'title', 'industry', 'companySize', 'region', 'city', 'country', 'address', 'birthDate', 'gender', 'acquisitionSource', 'acquisitionChannel', 'owner', 'notes'] as const) {
@@ -418,13 +429,14 @@ export async function mergeCustomers(
     await tx.flush();
     return records;
   });
+  for (const hook of afterMergeHooks) await hook(em, tenantId, survivor.id, duplicates.map((d) => d.id));
   return { survivor, merges };
 }
 
 /** Batch: the merge audit of each survivor, newest first, in one statement for a whole page. */
 export async function mergesOfMany(em: Em, tenantId: string, survivorIds: readonly string[]): Promise<CustomerMergeRecord[][]> {
   const rows = await em.execute<Record<string, any>[]>(
-    `select id, survivor_id, merged_id, moved_contacts, moved_interactions, moved_orders, snapshot, created_at
+    `select id, survivor_id, merged_id, moved_contacts, moved_interactions, moved_orders, moved_other, snapshot, created_at
        from customer_merge where tenant_id = ? and survivor_id in (${survivorIds.map(() => '?').join(', ')})
       order by survivor_id, created_at desc, id desc`,
     [tenantId, ...survivorIds],
@@ -435,6 +447,7 @@ export async function mergesOfMany(em: Em, tenantId: string, survivorIds: readon
       Object.assign(new CustomerMergeRecord(), {
         id: r.id, survivorId: r.survivor_id, mergedId: r.merged_id, movedContacts: r.moved_contacts,
         movedInteractions: r.moved_interactions, movedOrders: r.moved_orders,
+        movedOther: typeof r.moved_other === 'string' ? JSON.parse(r.moved_other) : r.moved_other,
         snapshot: typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot, mergedAt: r.created_at,
       }),
     );

@@ -1,3 +1,8 @@
+import { mergeMovesTables } from '../customers/customer.service.js';
+
+// Feedback follows its customer into a merge.
+mergeMovesTables.push('feedback');
+
 // Registers the voice-of-the-customer churn reasons with the metrics feature (side effect).
 import './churn-signals.js';
 

@@ -3,7 +3,7 @@
  * the customer filter and sort fields, re-scoring after new orders, the demo's first
  * recompute and the `clientele metrics` command.
  */
-import { customerFilterExtensions, customerSortExtensions } from '../customers/customer.service.js';
+import { afterMergeHooks, customerFilterExtensions, customerSortExtensions } from '../customers/customer.service.js';
 import type { Em } from '../db/orm.js';
 import { afterDemoSeed } from '../db/seed/demo.js';
 import { orderRecordedHooks } from '../orders/order.service.js';
@@ -20,6 +20,15 @@ export { registerChurnReasonProvider, type ChurnReasonProvider } from './churn-p
 
 customerFilterExtensions.metrics = compileMetricsFilter;
 Object.assign(customerSortExtensions, METRIC_SORTS);
+
+// A merge moves orders to the survivor: re-score it, and the duplicates (now without orders).
+afterMergeHooks.push(async (em: Em, tenantId: string, survivorId: string, mergedIds: string[]) => {
+  try {
+    await rescoreCustomers(em, tenantId, [survivorId, ...mergedIds]);
+  } catch (error) {
+    console.error('metrics re-scoring after a merge failed:', error);
+  }
+});
 
 // New orders re-score their customers with the current model (no refit). Metrics are derived
 // data: a failure here is logged, never turned into a failed order write.

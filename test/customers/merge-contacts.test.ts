@@ -65,6 +65,23 @@ async function order(customerId: string, amount: string) {
 }
 
 describe('mergeCustomers', () => {
+  it('also moves feedback and service cases, counted per table in the audit', async () => {
+    const survivor = await customer({ kind: 'PERSON', name: uid('Survivor') });
+    const dup = await customer({ kind: 'PERSON', name: uid('Dup') });
+    const fb = await s.gql(`mutation($c: ID!) { submitFeedback(input: { customerId: $c, source: EMAIL, text: "The delivery was late" }) { id } }`, { c: dup.id });
+    expect(fb.errors).toBeUndefined();
+    const kase = await s.gql(`mutation($c: ID!) { openServiceCase(input: { customerId: $c, kind: COMPLAINT, channel: PHONE, subject: "Late delivery" }) { id } }`, { c: dup.id });
+    expect(kase.errors).toBeUndefined();
+
+    const res = await s.gql(`mutation($s: ID!, $d: [ID!]!) { mergeCustomers(survivorId: $s, duplicateIds: $d) { merges { movedOther } } }`, { s: survivor.id, d: [dup.id] });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.mergeCustomers.merges[0].movedOther).toMatchObject({ feedback: 1, service_case: 1 });
+    const moved = await s.gql(`query($f: ID!, $k: ID!) { feedback(id: $f) { customer { id } } serviceCase(id: $k) { customer { id } } }`, { f: fb.data.submitFeedback.id, k: kase.data.openServiceCase.id });
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data.feedback.customer.id).toBe(survivor.id);
+    expect(moved.data.serviceCase.customer.id).toBe(survivor.id);
+  });
+
   it('moves contacts, interactions and orders of the duplicates to the survivor and records an audit', async () => {
     const survivor = await customer({ kind: 'ORGANIZATION', name: uid('Acme Survivor'), city: 'Beijing', tags: ['key-account'] });
     const dup1 = await customer({

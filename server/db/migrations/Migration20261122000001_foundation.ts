@@ -161,6 +161,7 @@ export class Migration20261122000001_foundation extends Migration {
         moved_contacts integer not null,
         moved_interactions integer not null,
         moved_orders integer not null,
+        moved_other jsonb not null default '{}',
         snapshot jsonb not null,
         created_at timestamptz not null default now(),
         primary key (tenant_id, id),

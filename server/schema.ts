@@ -17,6 +17,10 @@ import {
 import { FeedbackResolver, VocCategoryResolver } from './feedback/index.js';
 import { CaseCompensationResolver, ServiceCaseResolver } from './cases/index.js';
 import { CustomerTimelineResolver, TimelineEntryResolver } from './timeline/index.js';
+// Tiers before segments: after a metrics recompute, tiers are reassigned first (hooks run in import order).
+import { CustomerTierResolver, TierResolver } from './tiers/index.js';
+import { CustomerSegmentsResolver, SegmentMembershipEventResolver, SegmentResolver } from './segments/index.js';
+import { ContactPolicyResolver, FollowUpResolver } from './contact-plans/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
@@ -45,6 +49,13 @@ export const resolvers: NonEmptyArray<Function> = [
   CaseCompensationResolver,
   CustomerTimelineResolver,
   TimelineEntryResolver,
+  SegmentResolver,
+  SegmentMembershipEventResolver,
+  CustomerSegmentsResolver,
+  TierResolver,
+  CustomerTierResolver,
+  ContactPolicyResolver,
+  FollowUpResolver,
 ];
 
 let built: Promise<GraphQLSchema> | undefined;

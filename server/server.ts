@@ -5,6 +5,7 @@ import { createApp, type App } from './app.js';
 import type { Config } from './config.js';
 import { createOrm, migrate, sqlEm, targetFromConfig, type Orm } from './db/orm.js';
 import { seedDemoIfEmpty } from './db/seed/demo.js';
+import { backgroundJobsSettled } from './metrics/jobs.service.js';
 
 export interface RunningServer {
   app: App;
@@ -43,6 +44,8 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
     url,
     async stop() {
       await app.close();
+      // Let a running recompute finish its write rather than leave a stuck job behind.
+      await backgroundJobsSettled();
       await orm.close();
     },
   };

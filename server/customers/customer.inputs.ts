@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Channel, SortDirection } from '../graphql/enums.js';
-import { DateTimeFilter, enumFilter, StringFilter } from '../graphql/filters.js';
+import { DateTimeFilter, enumFilter, IntFilter, StringFilter } from '../graphql/filters.js';
 import { CompanySize, CustomerKind, Gender } from './customer.entity.js';
 import { CustomerMetricsFilter } from '../metrics/metrics.inputs.js';
 import { CustomFieldType } from './custom-field.entity.js';
@@ -52,6 +52,8 @@ export class UpsertCustomerInput extends CustomerFields {
 }
 
 export const CustomerKindFilter = enumFilter<CustomerKind>(CustomerKind, 'CustomerKind');
+export const GenderFilter = enumFilter<Gender>(Gender, 'Gender');
+export const CompanySizeFilter = enumFilter<CompanySize>(CompanySize, 'CompanySize');
 
 @InputType({ description: 'Combine fields (all must hold) or use and / or / not.' })
 export class CustomerFilter {
@@ -72,6 +74,14 @@ export class CustomerFilter {
   @Field(() => [String], { nullable: true, description: 'Customers carrying every one of these tags.' }) tags?: string[];
   @Field(() => DateTimeFilter, { nullable: true }) createdAt?: DateTimeFilter;
   @Field(() => DateTimeFilter, { nullable: true }) updatedAt?: DateTimeFilter;
+  @Field(() => GenderFilter, { nullable: true }) gender?: InstanceType<typeof GenderFilter>;
+  @Field(() => CompanySizeFilter, { nullable: true }) companySize?: InstanceType<typeof CompanySizeFilter>;
+  @Field(() => IntFilter, { nullable: true, description: 'Age in whole years today, from birthDate (customers without one match no comparison).' }) age?: IntFilter;
+  @Field(() => IntFilter, { nullable: true, description: 'Number of orders, any status.' }) orderCount?: IntFilter;
+  @Field(() => DateTimeFilter, { nullable: true, description: 'Time of the latest order (null when none).' }) lastOrderAt?: DateTimeFilter;
+  @Field(() => DateTimeFilter, { nullable: true, description: 'Time of the latest interaction (null when none).' }) lastInteractionAt?: DateTimeFilter;
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Customers whose custom attributes include every one of these key/value pairs, e.g. { "plan": "gold" }.' })
+  customAttributes?: Record<string, unknown>;
   @Field(() => Boolean, { nullable: true, description: 'true: only archived; false (default): only active.' }) archived?: boolean;
   @Field(() => CustomerMetricsFilter, { nullable: true, description: 'Conditions on customer.metrics (value, churn risk, lifecycle, RFM).' })
   metrics?: CustomerMetricsFilter;

@@ -45,6 +45,13 @@ const FILTER_FIELDS: Record<string, FieldSpec> = {
   acquisitionSource: { expr: 'c.acquisition_source', kind: 'string' },
   createdAt: { expr: 'c.created_at', kind: 'date' },
   updatedAt: { expr: 'c.updated_at', kind: 'date' },
+  gender: { expr: 'c.gender', kind: 'enum' },
+  companySize: { expr: 'c.company_size', kind: 'enum' },
+  // Whole years today; customers without a birth date match no comparison.
+  age: { expr: 'date_part(\'year\', age(current_date, c.birth_date))::int', kind: 'number' },
+  orderCount: { expr: '(select count(*) from customer_order o where o.tenant_id = c.tenant_id and o.customer_id = c.id)::int', kind: 'number' },
+  lastOrderAt: { expr: '(select max(o.occurred_at) from customer_order o where o.tenant_id = c.tenant_id and o.customer_id = c.id)', kind: 'date' },
+  lastInteractionAt: { expr: '(select max(i.occurred_at) from interaction i where i.tenant_id = c.tenant_id and i.customer_id = c.id)', kind: 'date' },
 };
 
 function escapeLike(value: string): string {
@@ -54,7 +61,7 @@ function escapeLike(value: string): string {
 /** Hooks other features add to customer filtering (metrics, segments) without this file knowing them. */
 export const customerFilterExtensions: Record<string, (value: any, path: string) => Sql> = {};
 
-function compileCustomerFilter(filter: CustomerFilter | null | undefined): Sql {
+function compileCustomerFilter(filter: CustomerFilter | null | undefined, path = 'filter'): Sql {
   return compileFilter<CustomerFilter>(filter, FILTER_FIELDS, {
     search: (value: string, path: string) => {
       const term = String(value).trim();
@@ -68,9 +75,33 @@ function compileCustomerFilter(filter: CustomerFilter | null | undefined): Sql {
       return joinSql(parts, ' or ');
     },
     tags: (value: string[]) => sql('c.tags @> ?::jsonb', [JSON.stringify(value)]),
+    customAttributes: (value: Record<string, unknown>, path: string) => {
+      if (Object.keys(value).length > 50) throw new BadUserInputError([{ path, message: 'takes at most 50 keys' }]);
+      return sql('c.custom_attributes @> ?::jsonb', [JSON.stringify(value)]);
+    },
     archived: () => sql(''), // applied once at the top level in listCustomers
     ...(customerFilterExtensions as object),
-  } as never);
+  } as never, path);
+}
+
+/**
+ * The whole `where` of a customer filter over alias `c` (tenant, archived flag, conditions):
+ * what segments and tier rules evaluate in one statement. Errors carry `path`.
+ */
+export function customerWhere(tenantId: string, filter: CustomerFilter | null | undefined, path = 'filter'): Sql {
+  return joinSql(
+    [
+      sql('c.tenant_id = ?', [tenantId]),
+      sql(filter?.archived ? 'c.archived_at is not null' : 'c.archived_at is null'),
+      compileCustomerFilter(filter, path),
+    ],
+    ' and ',
+  );
+}
+
+/** Only the conditions of a filter (no tenant or archived clause); empty text when it has none. */
+export function customerConditions(filter: CustomerFilter | null | undefined, path = 'filter'): Sql {
+  return compileCustomerFilter(filter, path);
 }
 
 const SORT_KEYS: Partial<Record<CustomerSortField, Omit<SqlSortKey, 'desc'>>> = {
@@ -88,6 +119,8 @@ export async function listCustomers(
   filter: CustomerFilter | null | undefined,
   orderBy: CustomerOrder[] | null | undefined,
   page: PageArgs,
+  /** A further condition over alias `c` (e.g. segment membership). */
+  scope?: Sql,
 ): Promise<InstanceType<typeof CustomerConnection>> {
   const order = orderBy?.length ? orderBy : [{ field: CustomerSortField.CREATED_AT, direction: SortDirection.DESC }];
   if (order.length > 3) throw new BadUserInputError([{ path: 'orderBy', message: 'takes at most 3 sort fields' }]);
@@ -105,6 +138,7 @@ export async function listCustomers(
       sql('c.tenant_id = ?', [tenantId]),
       sql(filter?.archived ? 'c.archived_at is not null' : 'c.archived_at is null'),
       compileCustomerFilter(filter),
+      scope ?? sql(''),
     ],
     ' and ',
   );

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, type ClassType } from 'type-graphql';
+import { Field, ID, InputType, Int, type ClassType } from 'type-graphql';
 import { DecimalScalar } from './scalars.js';
 
 /**
@@ -26,6 +26,19 @@ export class IdFilter {
   @Field(() => ID, { nullable: true }) ne?: string;
   @Field(() => [ID], { nullable: true }) in?: string[];
   @Field(() => [ID], { nullable: true }) notIn?: string[];
+}
+
+@InputType({ description: 'Whole-number comparisons.' })
+export class IntFilter {
+  @Field(() => Int, { nullable: true }) eq?: number;
+  @Field(() => Int, { nullable: true }) ne?: number;
+  @Field(() => [Int], { nullable: true }) in?: number[];
+  @Field(() => [Int], { nullable: true }) notIn?: number[];
+  @Field(() => Int, { nullable: true }) lt?: number;
+  @Field(() => Int, { nullable: true }) lte?: number;
+  @Field(() => Int, { nullable: true }) gt?: number;
+  @Field(() => Int, { nullable: true }) gte?: number;
+  @Field(() => Boolean, { nullable: true }) isNull?: boolean;
 }
 
 @InputType()

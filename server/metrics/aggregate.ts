@@ -100,8 +100,8 @@ export async function aggregateCustomers(
   ids: readonly string[],
   into: Aggregates,
   byRange = true,
-): Promise<void> {
-  if (!ids.length) return;
+): Promise<{ unpricedOrders: number }> {
+  if (!ids.length) return { unpricedOrders: 0 };
   const scope: CustomerScope = byRange ? { kind: 'range', after: null, upTo: ids[ids.length - 1] } : { kind: 'ids', ids };
   const range = byRange ? joinSql([sql('o.customer_id >= ?::uuid', [ids[0]]), scopeSql(scope, 'o.customer_id')], ' and ') : scopeSql(scope, 'o.customer_id');
   const rates = ratesSql(ctx);
@@ -118,7 +118,7 @@ export async function aggregateCustomers(
          and o.status not in ('CANCELLED', 'REFUNDED') and o.occurred_at <= ?::timestamptz
     ),
     d as (
-      select customer_id, day, count(*) as orders, sum(amount) as amount, count(amount) = count(*) as known,
+      select customer_id, day, count(*) as orders, count(amount) as priced, sum(amount) as amount, count(amount) = count(*) as known,
              min(occurred_at) as first_at, max(occurred_at) as last_at
         from o group by customer_id, day
     ),
@@ -131,6 +131,7 @@ export async function aggregateCustomers(
     select customer_id,
            count(*)::int as purchase_days,
            sum(orders)::int as order_count,
+           (sum(orders) - sum(priced))::int as unpriced,
            min(day)::int as first_day,
            max(day)::int as last_day,
            (extract(epoch from min(first_at)) * 1000)::float8 as first_order_at,
@@ -152,6 +153,8 @@ export async function aggregateCustomers(
   ];
   const rows = await em.execute<Record<string, unknown>[]>(text, params);
   const byId = new Map(rows.map((r) => [String(r.customer_id), r]));
+  let unpricedOrders = 0;
+  for (const r of rows) unpricedOrders += Number(r.unpriced ?? 0);
   const num = (v: unknown, fallback = 0) => (v === null || v === undefined ? fallback : Number(v));
   for (const customerId of ids) {
     const r = byId.get(customerId);
@@ -177,6 +180,7 @@ export async function aggregateCustomers(
       : EMPTY_HISTORY(customerId);
     pushAggregate(into, row);
   }
+  return { unpricedOrders };
 }
 
 const EMPTY_HISTORY = (customerId: string): AggregateRow => ({
@@ -184,7 +188,7 @@ const EMPTY_HISTORY = (customerId: string): AggregateRow => ({
   spendRepeatDays: 0, repeatSpendUnits: 0, lastGap: -1, largestGap: -1, recentDays: 0, baselineDays: 0, recentSpendUnits: 0, baselineSpendUnits: 0,
 });
 
-/** Orders that counted as purchases but had no exchange rate, per currency (one statement). */
+/** Orders that counted as purchases but had no exchange rate, per currency (one statement; run only when there are some). */
 export async function unconvertedOrders(em: Em, ctx: TenantMetricsContext, w: Window): Promise<{ currency: string; orders: number }[]> {
   const known = [ctx.currency, ...ctx.settings.exchangeRates.map((r) => r.currency)];
   const rows = await em.execute<{ currency: string; orders: number }[]>(

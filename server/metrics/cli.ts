@@ -40,16 +40,21 @@ function register(program: Command): void {
         for (const tenant of tenants) {
           const bar = opts.progress
             ? new cliProgress.SingleBar(
-                { format: `${tenant.slug} [{bar}] {percentage}% | {phase} | {value}/{total} customers`, hideCursor: true },
+                { format: `${tenant.slug} [{bar}] {percentage}% | {phase} | {processed}/{customers} customers`, hideCursor: true },
                 cliProgress.Presets.shades_classic,
               )
             : null;
-          bar?.start(1, 0, { phase: 'QUEUED' });
+          bar?.start(1000, 0, { phase: 'QUEUED', processed: 0, customers: '?' });
           const job = await createJob(em, tenant.id, asOf, MetricsJobTrigger.CLI, 'cli');
-          const done = await runJob(em, tenant.id, job.id, (p) => {
-            bar?.setTotal(Math.max(1, p.total));
-            bar?.update(Math.round(p.progress * Math.max(1, p.total)), { phase: p.phase });
-          }).finally(() => bar?.stop());
+          let done;
+          try {
+            done = await runJob(em, tenant.id, job.id, (p) => {
+              bar?.update(Math.round(p.progress * 1000), { phase: p.phase, processed: p.processed, customers: p.total });
+            });
+            bar?.update(1000, { phase: 'DONE', processed: done.totalCustomers, customers: done.totalCustomers });
+          } finally {
+            bar?.stop();
+          }
           const models = await em.execute<{ kind: string; status: string; reason: string | null }[]>(
             'select kind, status, reason from value_model where tenant_id = ? and job_id = ? order by kind',
             [tenant.id, job.id],

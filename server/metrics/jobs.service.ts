@@ -8,8 +8,14 @@ import type { Em } from '../db/orm.js';
 import { newId } from '../db/ids.js';
 import { AppError, BadUserInputError, ConflictError, NotFoundError } from '../graphql/errors.js';
 import { checkId } from '../graphql/validate.js';
-import { MetricsJob, MetricsJobPhase, MetricsJobStatus, MetricsJobTrigger } from './metrics-job.entity.js';
+import { MetricsJob, MetricsJobPhase, type MetricsJobTrigger } from './metrics-job.entity.js';
 import { recomputeTenant, type RecomputeProgress } from './recompute.service.js';
+
+/**
+ * Steps that follow every successful recompute (tier assignment, dynamic segment refresh), run
+ * before the job reports SUCCEEDED. Derived data: a failing hook is logged, never fails the job.
+ */
+export const afterRecomputeHooks: ((em: Em, tenantId: string) => Promise<void>)[] = [];
 
 const STALE_AFTER_MS = 10 * 60_000;
 const PROGRESS_EVERY_MS = 200;
@@ -116,6 +122,9 @@ export async function runJob(
         );
       },
     });
+    for (const hook of afterRecomputeHooks) {
+      await hook(em, tenantId).catch((error) => console.error(`after-recompute step of metrics job ${jobId} failed:`, error));
+    }
     await em.execute(
       `update metrics_job set status = 'SUCCEEDED', phase = ?, progress = 1, processed_customers = ?, total_customers = ?,
               bgnbd_model_id = ?, gamma_gamma_model_id = ?, summary = ?::jsonb, finished_at = now(), heartbeat_at = now()
@@ -152,4 +161,3 @@ export async function backgroundJobsSettled(): Promise<void> {
   while (running.size) await Promise.allSettled([...running]);
 }
 
-export { MetricsJobStatus, MetricsJobTrigger };

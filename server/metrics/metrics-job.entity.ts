@@ -39,6 +39,8 @@ export interface MetricsJobSummary {
   cutoffs?: unknown;
   pareto?: { share: number; curve: { customerFraction: number; valueShare: number }[]; totalUnits: number };
   unconvertedOrders?: { currency: string; orders: number }[];
+  /** Buyers, and how many of them the models were fitted on. */
+  fitSample?: { buyers: number; sampled: number };
   timings?: Record<string, number>;
 }
 

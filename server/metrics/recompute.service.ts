@@ -12,16 +12,16 @@
  * Re-scoring runs steps 1 and 4 for the given customers with the current fitted model and cutoffs.
  */
 import type { Em } from '../db/orm.js';
-import { newId } from '../db/ids.js';
+import { isUuid, newId } from '../db/ids.js';
 import { fit as fitBgNbd, type BgNbdParams } from './bgnbd.js';
 import { combineChurnReasons, healthScore, type ChurnReason } from './churn.js';
 import { evaluateChurnReasons, loadChurnData, type ChurnScope } from './churn-providers.js';
-import { aggregateCustomers, batchCustomerIds, safeTimeZone, scopeSql, unconvertedOrders, windowFor, type CustomerScope, type TenantMetricsContext, type Window } from './aggregate.js';
+import { aggregateCustomers, batchCustomerIds, safeTimeZone, scopeSql, uuidArray, unconvertedOrders, windowFor, type CustomerScope, type TenantMetricsContext, type Window } from './aggregate.js';
 import { fit as fitGammaGamma, type GammaGammaParams } from './gamma-gamma.js';
 import { lifecycleStage, type CustomerHistory } from './lifecycle.js';
 import type { MetricsJobSummary } from './metrics-job.entity.js';
 import {
-  amountToDecimal, ClvCalculator, emptyAggregates, MS_PER_DAY, modelColumns, ownAverage, rfmOf, stats, summarizePopulation, UNITS,
+  amountToDecimal, ClvCalculator, emptyAggregates, MS_PER_DAY, modelColumns, ownAverage, pushAggregate, rfmOf, rowAt, stats, summarizePopulation, UNITS,
   unitsToDecimal, valueTier, zbar, type Aggregates, type Cutoffs, type Models, type RfmResult,
 } from './scoring.js';
 import { resolveMetricsSettings } from './settings.js';
@@ -29,6 +29,9 @@ import { ValueModelKind, ValueModelStatus } from './value-model.entity.js';
 
 export const AGGREGATE_BATCH = 10_000;
 export const WRITE_BATCH = 5_000;
+/** Most customers a model is fitted on; larger tenants are fitted on an evenly spread sample. */
+export const FIT_SAMPLE_MAX = 100_000;
+const AGGREGATE_PARALLEL = 2;
 
 export async function loadTenantContext(em: Em, tenantId: string): Promise<TenantMetricsContext> {
   const [row] = await em.execute<{ default_currency: string; time_zone: string; settings: unknown }[]>(
@@ -205,40 +208,71 @@ function lit(v: unknown): string {
   return `E'${text.replaceAll('\0', '').replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
-const COLUMNS = [
-  'tenant_id', 'customer_id', 'as_of', 'computed_at', 'job_id', 'bgnbd_model_id', 'gamma_gamma_model_id', 'currency',
-  'order_count', 'purchase_days', 'repeat_purchases', 'first_order_at', 'last_order_at', 't_x_days', 't_days', 'recency_days',
-  'total_spend', 'average_spend', 'spend_repeat_days', 'zbar', 'largest_gap_days', 'rfm_r', 'rfm_f', 'rfm_m', 'rfm_code',
-  'rfm_segment', 'p_alive', 'expected_spend', 'expected_purchases', 'predicted_clv', 'clv_months', 'customer_value',
-  'value_at_risk', 'value_tier', 'lifecycle_stage', 'churn_level', 'churn_score', 'churn_reasons', 'health_score',
-  'purchase_cycle_days', 'next_purchase_at',
+/** Per-row columns of customer_metrics: name, array type, value. */
+const ROW_COLUMNS: [string, string, (r: MetricsRow, ctx: ScoringContext) => unknown][] = [
+  ['customer_id', 'uuid', (r) => r.customerId],
+  ['bgnbd_model_id', 'uuid', (r, ctx) => (r.pAlive !== null ? ctx.modelIds.bgnbd : null)],
+  ['gamma_gamma_model_id', 'uuid', (r, ctx) => (r.expectedSpend !== null ? ctx.modelIds.gammaGamma : null)],
+  ['order_count', 'int', (r) => r.orderCount],
+  ['purchase_days', 'int', (r) => r.purchaseDays],
+  ['repeat_purchases', 'int', (r) => r.repeatPurchases],
+  ['first_order_at', 'timestamptz', (r) => r.firstOrderAt],
+  ['last_order_at', 'timestamptz', (r) => r.lastOrderAt],
+  ['t_x_days', 'int', (r) => r.tXDays],
+  ['t_days', 'int', (r) => r.tDays],
+  ['recency_days', 'int', (r) => r.recencyDays],
+  ['total_spend', 'numeric', (r) => r.totalSpend],
+  ['average_spend', 'numeric', (r) => r.averageSpend],
+  ['spend_repeat_days', 'int', (r) => r.spendRepeatDays],
+  ['zbar', 'float8', (r) => r.zbar],
+  ['largest_gap_days', 'int', (r) => r.largestGapDays],
+  ['rfm_r', 'smallint', (r) => r.rfm?.r],
+  ['rfm_f', 'smallint', (r) => r.rfm?.f],
+  ['rfm_m', 'smallint', (r) => r.rfm?.m],
+  ['rfm_code', 'text', (r) => r.rfm?.code],
+  ['rfm_segment', 'text', (r) => r.rfm?.segment],
+  ['p_alive', 'float8', (r) => r.pAlive],
+  ['expected_spend', 'float8', (r) => r.expectedSpend],
+  ['expected_purchases', 'float8', (r) => r.expectedPurchases],
+  ['predicted_clv', 'numeric', (r) => r.predictedClv],
+  ['customer_value', 'numeric', (r) => r.customerValue],
+  ['value_at_risk', 'numeric', (r) => r.valueAtRisk],
+  ['value_tier', 'text', (r) => r.valueTier],
+  ['lifecycle_stage', 'text', (r) => r.lifecycleStage],
+  ['churn_level', 'text', (r) => r.churnLevel],
+  ['churn_score', 'smallint', (r) => r.churnScore],
+  ['churn_reasons', 'jsonb', (r) =>
+    JSON.stringify(r.churnReasons.map(({ code, message, evidence, weight }) => ({ code, message, evidence, weight: Number(weight.toFixed(4)) })))],
+  ['health_score', 'smallint', (r) => r.healthScore],
+  ['purchase_cycle_days', 'float8', (r) => r.purchaseCycleDays],
+  ['next_purchase_at', 'timestamptz', (r) => r.nextPurchaseAt],
 ];
+const SHARED_COLUMNS = ['tenant_id', 'as_of', 'computed_at', 'job_id', 'currency', 'clv_months'];
+
+/** One element of a PostgreSQL array literal: numbers bare, everything else double-quoted. */
+function arrayElement(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'NULL';
+  const text = v instanceof Date ? (Number.isNaN(v.getTime()) ? null : v.toISOString()) : String(v);
+  return text === null ? 'NULL' : `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}
 
 /**
- * One multi-row upsert. A row re-scored after this recompute started (newer computed_at) is
- * kept: it already saw orders this recompute did not.
+ * One upsert per batch: every column travels as one array and `unnest` turns them back into rows
+ * (far cheaper for PostgreSQL to parse than thousands of VALUES tuples). A row re-scored after
+ * this recompute started (newer computed_at) is kept: it already saw orders this one did not.
  */
 async function upsertRows(em: Em, ctx: ScoringContext, rows: MetricsRow[]): Promise<void> {
   if (!rows.length) return;
-  const fixed = lit(ctx.tenant.tenantId);
-  const head = [lit(ctx.window.asOf), lit(ctx.computedAt), lit(ctx.jobId)];
-  const values = rows.map((r) => {
-    const modelIds = [r.pAlive !== null ? ctx.modelIds.bgnbd : null, r.expectedSpend !== null ? ctx.modelIds.gammaGamma : null];
-    const reasons = r.churnReasons.map(({ code, message, evidence, weight }) => ({ code, message, evidence, weight: Number(weight.toFixed(4)) }));
-    const cells = [
-      fixed, lit(r.customerId), ...head, lit(modelIds[0]), lit(modelIds[1]), lit(ctx.tenant.currency),
-      r.orderCount, r.purchaseDays, r.repeatPurchases, lit(r.firstOrderAt), lit(r.lastOrderAt), r.tXDays, r.tDays, lit(r.recencyDays),
-      lit(r.totalSpend), lit(r.averageSpend), r.spendRepeatDays, lit(r.zbar), lit(r.largestGapDays),
-      lit(r.rfm?.r), lit(r.rfm?.f), lit(r.rfm?.m), lit(r.rfm?.code), lit(r.rfm?.segment),
-      lit(r.pAlive), lit(r.expectedSpend), lit(r.expectedPurchases), lit(r.predictedClv), ctx.tenant.settings.clvMonths, lit(r.customerValue),
-      lit(r.valueAtRisk), lit(r.valueTier), lit(r.lifecycleStage), lit(r.churnLevel), lit(r.churnScore), `${lit(reasons)}::jsonb`, lit(r.healthScore),
-      lit(r.purchaseCycleDays), lit(r.nextPurchaseAt),
-    ];
-    return `(${cells.join(', ')})`;
-  });
-  const updates = COLUMNS.slice(2).map((c) => `${c} = excluded.${c}`).join(', ');
+  const arrays = ROW_COLUMNS.map(([, type, get]) => `${lit(`{${rows.map((r) => arrayElement(get(r, ctx))).join(',')}}`)}::${type}[]`);
+  const shared = [lit(ctx.tenant.tenantId), lit(ctx.window.asOf), lit(ctx.computedAt), lit(ctx.jobId), lit(ctx.tenant.currency), ctx.tenant.settings.clvMonths];
+  const sharedCasts = ['uuid', 'timestamptz', 'timestamptz', 'uuid', 'text', 'smallint'];
+  const names = ROW_COLUMNS.map(([name]) => name);
+  const updates = [...SHARED_COLUMNS.slice(1), ...names.slice(1)].map((c) => `${c} = excluded.${c}`).join(', ');
   await em.execute(
-    `insert into customer_metrics (${COLUMNS.join(', ')}) values ${values.join(', ')}
+    `insert into customer_metrics (${[...SHARED_COLUMNS, ...names].join(', ')})
+     select ${shared.map((v, i) => `${v}::${sharedCasts[i]}`).join(', ')}, u.*
+       from unnest(${arrays.join(', ')}) as u (${names.join(', ')})
      on conflict (tenant_id, customer_id) do update set ${updates}
      where customer_metrics.computed_at <= excluded.computed_at`,
   );
@@ -305,15 +339,33 @@ export async function recomputeTenant(
   // 1. AGGREGATING
   await report('AGGREGATING', 0, Number(total));
   const agg = emptyAggregates(Number(total) + 16);
+  // Batches are cut in id order (cheap, index-only) and aggregated two at a time: with
+  // PostgreSQL that is two backends on two cores; appended strictly in id order.
   let after: string | null = null;
+  let unpriced = 0;
+  const pending: Promise<Aggregates>[] = [];
+  const drain = async () => {
+    const part = await pending.shift()!;
+    for (let i = 0; i < part.n; i++) pushAggregate(agg, rowAt(part, i));
+    await report('AGGREGATING', agg.n, Math.max(agg.n, Number(total)));
+  };
   for (;;) {
     const ids = await batchCustomerIds(em, tenantId, { kind: 'range', after, upTo: null, limit: AGGREGATE_BATCH });
-    await aggregateCustomers(em, tenant, w, ids, agg);
-    await report('AGGREGATING', agg.n, Math.max(agg.n, Number(total)));
+    if (ids.length) {
+      const part = emptyAggregates(ids.length);
+      const task = aggregateCustomers(em.fork() as Em, tenant, w, ids, part).then(({ unpricedOrders }) => {
+        unpriced += unpricedOrders;
+        return part;
+      });
+      task.catch(() => undefined); // awaited (and thrown) in order by drain()
+      pending.push(task);
+    }
+    if (pending.length >= AGGREGATE_PARALLEL) await drain();
     if (ids.length < AGGREGATE_BATCH) break;
     after = ids[ids.length - 1];
   }
-  const unconverted = await unconvertedOrders(em, tenant, w);
+  while (pending.length) await drain();
+  const unconverted = unpriced > 0 ? await unconvertedOrders(em, tenant, w) : [];
   timings.aggregateMs = Date.now() - started;
 
   // 2. FITTING
@@ -321,10 +373,15 @@ export async function recomputeTenant(
   const fitStart = Date.now();
   let buyers = 0;
   for (let i = 0; i < agg.n; i++) if (agg.purchaseDays[i] > 0) buyers++;
-  const x = new Float64Array(buyers), tx = new Float64Array(buyers), T = new Float64Array(buyers);
-  const gx = new Float64Array(buyers), gz = new Float64Array(buyers);
-  for (let i = 0, k = 0; i < agg.n; i++) {
+  // Larger tenants are fitted on an evenly spread sample (in id order, i.e. across sign-up
+  // time): the parameters are already precise, and the fit stays a few seconds.
+  const sampled = Math.min(buyers, FIT_SAMPLE_MAX);
+  const x = new Float64Array(sampled), tx = new Float64Array(sampled), T = new Float64Array(sampled);
+  const gx = new Float64Array(sampled), gz = new Float64Array(sampled);
+  for (let i = 0, b = 0, k = 0; i < agg.n && k < sampled; i++) {
     if (agg.purchaseDays[i] === 0) continue;
+    const take = Math.floor((k * buyers) / sampled) === b++;
+    if (!take) continue;
     const s = stats(agg, i, w.asOfDay);
     x[k] = s.x;
     tx[k] = s.t_x;
@@ -381,6 +438,9 @@ export async function recomputeTenant(
     calc,
   };
   const nan = (v: number) => (Number.isNaN(v) ? null : v);
+  // One upsert in flight while the next batch is prepared (its signals load on another
+  // connection when there is one).
+  let inFlight: Promise<void> = Promise.resolve();
   for (let start = 0; start < agg.n; start += WRITE_BATCH) {
     await report('WRITING', start, agg.n);
     const end = Math.min(agg.n, start + WRITE_BATCH);
@@ -396,9 +456,13 @@ export async function recomputeTenant(
     }
     timings.rowsMs = (timings.rowsMs ?? 0) + Date.now() - t;
     t = Date.now();
-    await upsertRows(em, ctx, rows);
-    timings.upsertMs = (timings.upsertMs ?? 0) + Date.now() - t;
+    await inFlight;
+    timings.upsertWaitMs = (timings.upsertWaitMs ?? 0) + Date.now() - t;
+    inFlight = upsertRows(em, ctx, rows);
+    // Surface a failure on the next await, not as an unhandled rejection.
+    inFlight.catch(() => undefined);
   }
+  await inFlight;
   // Customers merged away since their last scoring keep no metrics.
   await em.execute(
     `delete from customer_metrics m using customer c
@@ -418,6 +482,7 @@ export async function recomputeTenant(
       currency: tenant.currency,
       cutoffs: population.cutoffs,
       pareto: population.pareto,
+      fitSample: { buyers, sampled },
       unconvertedOrders: unconverted,
       timings,
     },
@@ -432,7 +497,7 @@ export async function recomputeTenant(
  * the number of customers (up to one import of 5,000 rows).
  */
 export async function rescoreCustomers(em: Em, tenantId: string, customerIds: readonly string[], asOf = new Date()): Promise<number> {
-  const ids = [...new Set(customerIds)];
+  const ids = [...new Set(customerIds)].filter(isUuid);
   if (!ids.length) return 0;
   const [tenant, current] = [await loadTenantContext(em, tenantId), await currentModel(em, tenantId)];
   const w = windowFor(asOf, tenant);
@@ -440,7 +505,14 @@ export async function rescoreCustomers(em: Em, tenantId: string, customerIds: re
   const ctx: ScoringContext = { tenant, window: w, computedAt: new Date(), jobId: null, modelIds: current.modelIds, cutoffs: current.cutoffs, calc };
   let written = 0;
   for (let start = 0; start < ids.length; start += WRITE_BATCH) {
-    const found = await batchCustomerIds(em, tenantId, { kind: 'ids', ids: ids.slice(start, start + WRITE_BATCH) });
+    const given = ids.slice(start, start + WRITE_BATCH);
+    const found = await batchCustomerIds(em, tenantId, { kind: 'ids', ids: given });
+    const kept = new Set(found);
+    const gone = given.filter((id) => !kept.has(id));
+    if (gone.length) {
+      // Merged away (or never there): a merged duplicate keeps no metrics of its own.
+      await em.execute('delete from customer_metrics where tenant_id = ? and customer_id = any(?::uuid[])', [tenantId, uuidArray(gone)]);
+    }
     const scope: CustomerScope = { kind: 'ids', ids: found };
     const agg = emptyAggregates(found.length);
     await aggregateCustomers(em, tenant, w, found, agg, false);

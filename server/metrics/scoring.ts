@@ -73,6 +73,14 @@ export function pushAggregate(agg: Aggregates, row: AggregateRow): void {
   for (const c of FLOAT_COLUMNS) (agg as any)[c][i] = row[c];
 }
 
+/** Customer i of `agg` as a row (to copy between column sets). */
+export function rowAt(agg: Aggregates, i: number): AggregateRow {
+  const row = { customerId: agg.customerId[i] } as AggregateRow;
+  for (const c of INT_COLUMNS) row[c] = agg[c][i];
+  for (const c of FLOAT_COLUMNS) row[c] = agg[c][i];
+  return row;
+}
+
 /** BG/NBD statistics of customer i in days: x repeat purchase days, t_x, T. */
 export function stats(agg: Aggregates, i: number, asOfDay: number): { x: number; t_x: number; T: number } {
   const days = agg.purchaseDays[i];

@@ -71,7 +71,9 @@ export class ValueModel {
   @Property({ type: 'double', nullable: true })
   logLikelihood: number | null = null;
 
-  @Field(() => Int, { description: 'Customers the fit used (BG/NBD: customers with a purchase; Gamma-Gamma: repeat buyers with known spend).' })
+  @Field(() => Int, {
+    description: 'Customers the fit used (BG/NBD: customers with a purchase; Gamma-Gamma: repeat buyers with known spend). Tenants with more than 100,000 buyers are fitted on an evenly spread sample of 100,000.',
+  })
   @Property({ type: 'integer' })
   sampleSize!: number;
 
@@ -99,12 +101,12 @@ export class ValueModel {
   @Property({ type: 'datetime' })
   fittedAt: Date = new Date();
 
-  @Field(() => BgNbdParameters, { nullable: true, description: 'Set for a BGNBD model with parameters.' })
+  @Field(() => BgNbdParameters, { nullable: true, description: 'Set for a BGNBD model with parameters (DID_NOT_CONVERGE: the last iterate, for diagnosis only).' })
   get bgnbd(): BgNbdParameters | null {
     return this.kind === ValueModelKind.BGNBD && this.params ? Object.assign(new BgNbdParameters(), this.params) : null;
   }
 
-  @Field(() => GammaGammaParameters, { nullable: true, description: 'Set for a GAMMA_GAMMA model with parameters.' })
+  @Field(() => GammaGammaParameters, { nullable: true, description: 'Set for a GAMMA_GAMMA model with parameters (DID_NOT_CONVERGE: the last iterate, for diagnosis only).' })
   get gammaGamma(): GammaGammaParameters | null {
     return this.kind === ValueModelKind.GAMMA_GAMMA && this.params ? Object.assign(new GammaGammaParameters(), this.params) : null;
   }

@@ -217,6 +217,24 @@ describe('incremental re-scoring', () => {
   });
 });
 
+describe('merging customers', () => {
+  it('re-scores the survivor with both histories and drops the duplicate’s metrics', async () => {
+    const [a, b] = await sql<{ customer_id: string; order_count: number }>(
+      `select customer_id, order_count from customer_metrics where tenant_id = ? and order_count > 0 order by customer_id limit 2`,
+      [s.a.id],
+    );
+    const res = await s.gql(`mutation($s: ID!, $d: [ID!]!) { mergeCustomers(survivorId: $s, duplicateIds: $d) { survivor { id } } }`, {
+      s: a.customer_id, d: [b.customer_id],
+    });
+    expect(res.errors).toBeUndefined();
+    const after = await s.gql(`query($a: ID!, $b: ID!) { a: customer(id: $a) { metrics { orderCount } } b: customer(id: $b) { metrics { orderCount } } }`, {
+      a: a.customer_id, b: b.customer_id,
+    });
+    expect(after.data.a.metrics.orderCount).toBe(a.order_count + b.order_count);
+    expect(after.data.b.metrics).toBeNull();
+  });
+});
+
 describe('jobs and tenancy', () => {
   it('refuses a second recompute while one is queued or running, with that job’s id', async () => {
     // A job queued by another process (the CLI, say) that has not started yet.

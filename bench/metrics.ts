@@ -7,6 +7,7 @@
  * --quick                 only the CDNOW sample fit and the 100k recompute
  * --scales 100000,1000000 recompute scales (customers)
  * --recompute-runs 2      recomputes per scale (the first writes customer_metrics, the next rewrite it)
+ * --recompute-heap-mb N   run the recompute with --max-old-space-size=N (how much heap it really needs)
  * --fit-runs 21           measured fits per data set (after --fit-warmup 5)
  * --jobs 2                connections generating data
  * --interactions 5        interaction rate per customer (see bench/lib/datagen.ts)
@@ -26,7 +27,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
 import { generateDataset, resolveModel, type GenerateReport } from './lib/datagen.js';
-import { benchDatabaseName, createBenchDatabase, dropAllBenchDatabases } from './lib/database.js';
+import { benchDatabaseName, createBenchDatabase, dropAllBenchDatabases, interrupted } from './lib/database.js';
 import { benchFit, cdnowDirectory, loadCdnow, simulateColumns, type FitBenchResult } from './lib/fit-bench.js';
 import { generateBar } from './lib/progress.js';
 import type { ChildMessage, RecomputeChildResult } from './recompute-child.js';
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     scales: { type: 'string' },
     'recompute-runs': { type: 'string', default: '2' },
+    'recompute-heap-mb': { type: 'string' },
     'fit-runs': { type: 'string', default: '21' },
     'fit-warmup': { type: 'string', default: '5' },
     jobs: { type: 'string', default: '2' },
@@ -154,7 +156,7 @@ interface ScaleResult {
 function runChild(url: string, tenantId: string, asOf: string, label: string): Promise<RecomputeChildResult> {
   return new Promise((resolve, reject) => {
     const child = fork(path.join(here, 'recompute-child.ts'), ['--database-url', url, '--tenant-id', tenantId, '--as-of', asOf, '--runs', String(recomputeRuns)], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', ...(args['recompute-heap-mb'] ? [`--max-old-space-size=${Number(args['recompute-heap-mb'])}`] : [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const tty = Boolean(process.stderr.isTTY);
@@ -237,7 +239,7 @@ function printRecompute(results: ScaleResult[]): void {
   const rows: (string | number)[][] = [];
   for (const r of results) {
     if (!r.recompute) {
-      rows.push([int(r.customers), '-', 'failed', '', '', '', '', '', '', '', '']);
+      rows.push([int(r.customers), '-', 'failed', '', '', '', '', '', '', '', '', '', '']);
       continue;
     }
     for (const run of r.recompute.runs) {
@@ -246,10 +248,12 @@ function printRecompute(results: ScaleResult[]): void {
         run.run === 1 ? int(r.customers) : '',
         run.run === 1 ? 'first' : `repeat ${run.run - 1}`,
         s(run.wallMs),
+        s(t.totalMs ?? NaN),
         s(t.aggregateMs ?? NaN),
         s(t.fitMs ?? NaN),
         s(t.scoreMs ?? NaN),
         s(t.writeMs ?? NaN),
+        t.totalMs === undefined ? '-' : s(run.wallMs - t.totalMs),
         s(run.cpuMs),
         mib(run.maxRssBytes),
         mib(run.sampledPeakHeapBytes),
@@ -257,7 +261,11 @@ function printRecompute(results: ScaleResult[]): void {
       ]);
     }
   }
-  console.log(table(['customers', 'run', 'wall s', 'aggregate s', 'fit s', 'score s', 'write s', 'node CPU s', 'peak RSS', 'peak heap', 'base RSS'], rows));
+  console.log(
+    table(['customers', 'run', 'wall s', 'recompute s', 'aggregate s', 'fit s', 'score s', 'write s', 'job+after s', 'node CPU s', 'peak RSS', 'peak heap', 'base RSS'], rows),
+  );
+  console.log('(wall = createJob + runJob as the CLI runs them; recompute = recomputeTenant\'s own total, split into its phases;');
+  console.log(' job+after = the rest: job bookkeeping and the steps registered to follow every recompute, e.g. tier refresh)');
   for (const r of results) {
     if (!r.recompute) continue;
     const bg = r.recompute.valueModels.find((m) => m.kind === 'BGNBD');
@@ -270,13 +278,17 @@ function printRecompute(results: ScaleResult[]): void {
         `Gamma-Gamma ${gg?.status} p ${f(gg?.params?.p, 2)} (${model.spend.p}) q ${f(gg?.params?.q, 2)} (${model.spend.q}) ` +
         `γ ${f(gg?.params?.gamma, 1)} (${model.spend.gamma}), fit ${gg?.fitMs} ms`,
     );
-    const last = r.recompute.runs[r.recompute.runs.length - 1];
-    if (last?.sql.length) {
-      console.log(`  SQL time by statement, ${last.run === 1 ? 'first' : 'last'} run (client side: sent → rows parsed):`);
+    for (const run of r.recompute.runs) {
+      if (!run.sql.length) continue;
+      console.log(`  SQL time by statement, ${run.run === 1 ? 'first' : `repeat ${run.run - 1}`} run (client side, sent → rows parsed; statements may overlap):`);
       console.log(
         table(
-          ['  statement', 'calls', 'total s', 'max ms', 'share of wall'],
-          last.sql.slice(0, 8).map((t) => [`  ${t.statement}`, t.calls, s(t.totalMs), t.maxMs, `${((t.totalMs / last.wallMs) * 100).toFixed(0)}%`]),
+          ['  statement', 'calls', 'total s', 'max ms', 'max size', 'share of wall'],
+          run.sql.slice(0, 7).map((t) => [
+            `  ${t.statement}`, t.calls, s(t.totalMs), t.maxMs,
+            t.maxChars >= 1e6 ? `${(t.maxChars / 1e6).toFixed(1)} MB` : `${Math.ceil(t.maxChars / 1e3)} kB`,
+            `${((t.totalMs / run.wallMs) * 100).toFixed(0)}%`,
+          ]),
         ),
       );
     }
@@ -369,6 +381,7 @@ function describeModel(): string {
 }
 
 main().catch(async (error: unknown) => {
+  if (interrupted()) return; // the signal handler drops the databases and exits
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   await dropAllBenchDatabases();
   process.exitCode = 1;

@@ -42,6 +42,8 @@ export interface SqlTrace {
   calls: number;
   totalMs: number;
   maxMs: number;
+  /** Length of the longest statement text of this kind (parameters excluded), characters. */
+  maxChars: number;
 }
 
 export interface RecomputeChildResult {
@@ -60,20 +62,26 @@ export type ChildMessage =
 
 const send = (message: ChildMessage) => process.send?.(message);
 
+/** Tables of the database, so a statement can be named by the first table it reads. */
+const knownTables = new Set<string>();
+
 /** Names a statement by what it does, so the trace groups the recompute's batches together. */
 function statementKind(text: string): string {
   const sql = text.replace(/\s+/g, ' ').trim();
   const known: [RegExp, string][] = [
     [/^insert into customer_metrics/i, 'write: upsert customer_metrics'],
     [/^delete from customer_metrics/i, 'write: delete merged customers'],
-    [/^with scope as .*customer_order/i, 'aggregate: orders per customer'],
-    [/from customer_order/i, 'aggregate: other order query'],
-    [/^update metrics_job|^insert into metrics_job/i, 'job row'],
+    [/^(update|insert into) metrics_job/i, 'job row'],
     [/^insert into value_model/i, 'fit: insert value_model'],
   ];
   for (const [pattern, name] of known) if (pattern.test(sql)) return name;
-  const table = /\bfrom (\w+)/i.exec(sql)?.[1];
-  return table ? `read ${table}: ${sql.slice(0, 60)}` : sql.slice(0, 70);
+  if (/\bfrom customer_order\b/i.test(sql) && /\bgroup by\b/i.test(sql) && /\bover\b/i.test(sql)) return 'aggregate: orders per customer';
+  // A statement that writes is named by the table it writes (even inside a CTE), else by the first table it reads.
+  const tablesAfter = (pattern: RegExp) => [...sql.matchAll(pattern)].map((m) => m[1].toLowerCase()).filter((t) => knownTables.has(t));
+  const written = tablesAfter(/\b(?:insert into|update|delete from) ([a-z_][a-z0-9_]*)\b/gi);
+  if (written.length) return `write ${written.join(', ')}: ${sql.slice(0, 40)}`;
+  const read = tablesAfter(/\b(?:from|join) ([a-z_][a-z0-9_]*)\b/gi);
+  return read.length ? `read ${read[0]}: ${sql.slice(0, 45)}` : sql.slice(0, 60);
 }
 
 /** Times every query of this process (MikroORM's PostgreSQL driver uses pg's Client). */
@@ -84,13 +92,14 @@ function traceSql(): { take(): SqlTrace[] } {
   proto.query = function (this: unknown, ...args: unknown[]) {
     const config = args[0];
     const text = typeof config === 'string' ? config : (config as { text?: string } | null)?.text;
+    const start = performance.now();
     const result = original.apply(this, args);
     if (!text || !(result instanceof Promise)) return result;
-    const start = performance.now();
     const record = () => {
       const name = statementKind(text);
       const ms = performance.now() - start;
-      const entry = stats.get(name) ?? { statement: name, calls: 0, totalMs: 0, maxMs: 0 };
+      const entry = stats.get(name) ?? { statement: name, calls: 0, totalMs: 0, maxMs: 0, maxChars: 0 };
+      entry.maxChars = Math.max(entry.maxChars, text.length);
       entry.calls++;
       entry.totalMs += ms;
       entry.maxMs = Math.max(entry.maxMs, ms);
@@ -134,7 +143,9 @@ async function main(): Promise<RecomputeChildResult> {
   try {
     const em = sqlEm(orm);
     // Load what a recompute touches before the baseline: modules are imported above; one query warms the pool.
-    await em.execute('select 1');
+    for (const row of await em.execute<{ name: string }[]>(`select table_name as name from information_schema.tables where table_schema = 'public'`)) {
+      knownTables.add(row.name);
+    }
     const baselineRssBytes = process.memoryUsage().rss;
     trace.take();
     const results: RecomputeRun[] = [];

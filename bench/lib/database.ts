@@ -29,6 +29,12 @@ export function databaseUrl(baseUrl: string, database: string): string {
 
 const live = new Set<BenchDatabase>();
 let hooked = false;
+let interruptedBy: string | null = null;
+
+/** The signal that interrupted the run, if one did (its errors are the drop cutting connections). */
+export function interrupted(): string | null {
+  return interruptedBy;
+}
 
 /** Drops every bench database this process created and has not dropped yet. */
 export async function dropAllBenchDatabases(): Promise<void> {
@@ -40,6 +46,7 @@ function hookSignals(): void {
   hooked = true;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      interruptedBy = signal;
       process.stderr.write(`\n${signal}: dropping bench databases…\n`);
       void dropAllBenchDatabases().finally(() => process.exit(130));
     });

@@ -363,6 +363,8 @@ interface SavedDefinition {
   name: string;
   /** Statement that re-creates it. */
   create: string;
+  /** For a foreign key: created NOT VALID, then validated by this (several can validate at once). */
+  validate?: string;
   drop: string;
   kind: 'key' | 'index' | 'foreign key';
 }
@@ -392,7 +394,8 @@ async function readDefinitions(client: pg.ClientBase, tables: readonly string[])
   const foreign = constraints.filter((c) => c.type === 'f');
   const constraint = (c: { table: string; name: string; def: string }, kind: SavedDefinition['kind']): SavedDefinition => ({
     table: c.table, name: c.name, kind,
-    create: `alter table ${c.table} add constraint ${quoteIdent(c.name)} ${c.def}`,
+    create: `alter table ${c.table} add constraint ${quoteIdent(c.name)} ${c.def}${kind === 'foreign key' ? ' not valid' : ''}`,
+    validate: kind === 'foreign key' ? `alter table ${c.table} validate constraint ${quoteIdent(c.name)}` : undefined,
     drop: `alter table ${c.table} drop constraint ${quoteIdent(c.name)}`,
   });
   return [
@@ -425,7 +428,16 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   const quantileParams = quantileTables(model, seed);
 
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: jobs });
-  pool.on('connect', (client) => void sessionSetup(client).catch(() => {}));
+  /** A pooled connection with the loader's session settings (set again each time: cheap, and never concurrent with a query). */
+  // A connection cut from outside (Ctrl-C drops the database WITH (FORCE)) fails its query; the
+  // 'error' event that comes with it must not crash the process as well.
+  pool.on('error', () => {});
+  const connect = async (): Promise<pg.PoolClient> => {
+    const client = await pool.connect();
+    if (client.listenerCount('error') === 0) client.on('error', () => {});
+    await sessionSetup(client);
+    return client;
+  };
   const progress: GenerateProgress = { phase: 'load', done: 0, total: options.customers, orders: 0, interactions: 0 };
   const report = (patch: Partial<GenerateProgress> = {}) => options.onProgress?.(Object.assign(progress, patch));
   let definitions: SavedDefinition[] = [];
@@ -434,9 +446,8 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   const timings = { loadMs: 0, indexesMs: 0, vacuumMs: 0, totalMs: 0 };
   const indexTimings: GenerateReport['indexTimings'] = [];
   try {
-    const admin = await pool.connect();
+    const admin = await connect();
     try {
-      await sessionSetup(admin);
       const rebuild = options.rebuildIndexes ?? 'auto';
       let empty = true;
       for (const table of tables) {
@@ -464,7 +475,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     let next = 0;
     let failed = false;
     const worker = async () => {
-      const client = await pool.connect();
+      const client = await connect();
       try {
         while (next < chunks.length) {
           const [lo, hi] = chunks[next++];
@@ -491,39 +502,52 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     const indexStart = performance.now();
     if (rebuilt) {
       report({ phase: 'indexes', done: 0, total: definitions.length });
-      // Keys first (foreign keys need them), then the other indexes, on `jobs` connections; foreign keys
-      // one at a time (two of them lock the same referenced table).
+      // Keys first (foreign keys need them), on `jobs` connections. Then every foreign key is added
+      // NOT VALID (instant), and the other indexes and the validations share the `jobs` connections:
+      // VALIDATE CONSTRAINT takes a weaker lock than ADD CONSTRAINT, so validations of foreign keys
+      // pointing at the same table run side by side. The end state is the migrated schema exactly.
       const keys = definitions.filter((d) => d.kind === 'key');
-      const others = definitions.filter((d) => d.kind === 'index');
       const foreign = definitions.filter((d) => d.kind === 'foreign key');
-      for (const [group, width] of [[keys, jobs], [others, jobs], [foreign, 1]] as const) {
+      const rest: { name: string; kind: string; sql: string }[] = [
+        ...definitions.filter((d) => d.kind === 'index').map((d) => ({ name: d.name, kind: d.kind, sql: d.create })),
+        ...foreign.map((d) => ({ name: d.name, kind: 'validate foreign key', sql: d.validate! })),
+      ];
+      const runQueue = async (queue: { name: string; kind: string; sql: string }[], width: number, counts: boolean) => {
         let at = 0;
         const build = async () => {
-          const client = await pool.connect();
+          const client = await connect();
           try {
-            while (at < group.length) {
-              const d = group[at++];
+            while (at < queue.length) {
+              const item = queue[at++];
               const start = performance.now();
-              await client.query(d.create);
-              indexTimings.push({ name: d.name, kind: d.kind, ms: Math.round(performance.now() - start) });
-              report({ done: progress.done + 1, detail: d.name });
+              await client.query(item.sql);
+              indexTimings.push({ name: item.name, kind: item.kind, ms: Math.round(performance.now() - start) });
+              if (counts) report({ done: progress.done + 1, detail: item.name });
             }
           } finally {
             client.release();
           }
         };
-        await Promise.all(Array.from({ length: Math.min(width, group.length) }, build));
-      }
+        await Promise.all(Array.from({ length: Math.min(width, queue.length) }, build));
+      };
+      await runQueue(keys.map((d) => ({ name: d.name, kind: d.kind, sql: d.create })), jobs, true);
+      await runQueue(foreign.map((d) => ({ name: d.name, kind: 'add foreign key not valid', sql: d.create })), 1, false);
+      await runQueue(rest, jobs, true);
     }
     timings.indexesMs = performance.now() - indexStart;
 
     const vacuumStart = performance.now();
     if (options.vacuum ?? true) {
       report({ phase: 'vacuum', done: 0, total: tables.length, detail: undefined });
-      for (const table of tables) {
-        await pool.query(`vacuum (analyze) ${table}`);
-        report({ done: progress.done + 1, detail: table });
-      }
+      let at = 0;
+      const vacuum = async () => {
+        while (at < tables.length) {
+          const table = tables[at++];
+          await pool.query(`vacuum (analyze) ${table}`);
+          report({ done: progress.done + 1, detail: table });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(jobs, tables.length) }, vacuum));
       // Start the benchmark with the load's dirty pages on disk, not with a checkpoint in progress.
       await pool.query('checkpoint').catch(() => {});
     }

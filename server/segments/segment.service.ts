@@ -44,6 +44,18 @@ export async function getSegment(em: Em, tenantId: string, id: string, path = 'i
   return toSegment(row);
 }
 
+/** Batch: segments by id (archived ones included), in one statement. */
+export async function segmentsByIds(em: Em, tenantId: string, ids: readonly string[]): Promise<(Segment | null)[]> {
+  const valid = ids.filter(isUuid);
+  if (!valid.length) return ids.map(() => null);
+  const rows = await em.execute<Record<string, any>[]>(
+    `select * from segment where tenant_id = ? and id in (${valid.map(() => '?').join(', ')})`,
+    [tenantId, ...valid],
+  );
+  const byId = new Map(rows.map((r) => [String(r.id), toSegment(r)]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
 export async function listSegments(em: Em, tenantId: string, kind: SegmentKind | null | undefined, includeArchived: boolean, page: PageArgs) {
   const keys: SqlSortKey[] = [{ expr: 't.created_at', prop: 'createdAt', kind: 'date', desc: true }];
   const request = pageRequest(page, 2);

@@ -66,6 +66,14 @@ export class TierScore {
   @Field(() => ScoreSummary) summary!: ScoreSummary;
 }
 
+@ObjectType({ description: 'Responses of the current members of one segment (a customer in several segments counts in each).' })
+export class SegmentScore {
+  @Field(() => ID) segmentId!: string;
+  @Field(() => String) name!: string;
+  @Field(() => Int, { description: 'Completed responses by the segment’s current members.' }) responses!: number;
+  @Field(() => ScoreSummary) summary!: ScoreSummary;
+}
+
 @ObjectType()
 export class OptionCount {
   @Field(() => String, { description: 'The value (NPS, RATING) or the choice id.' }) option!: string;
@@ -119,6 +127,10 @@ export class SurveyAnalytics {
   @Field(() => [ScoreBucket], { description: 'Every bucket of the period, oldest first.' }) buckets!: ScoreBucket[];
   @Field(() => [ChannelScore], { description: 'Channels with responses, most responses first.' }) byChannel!: ChannelScore[];
   @Field(() => [TierScore], { description: 'By the responding customer’s value tier, KEY first; null tier last.' }) byTier!: TierScore[];
+  @Field(() => [SegmentScore], {
+    description: 'By the (non-archived) segments the responding customer belongs to now, most responses first; anonymous and unsegmented responses are left out.',
+  })
+  bySegment!: SegmentScore[];
   @Field(() => [QuestionStats], { description: 'Per question (only for one survey).' }) questions!: QuestionStats[];
 }
 
@@ -232,8 +244,34 @@ export async function surveyAnalytics(em: Em, scope: AnalyticsScope, bucket: Tim
     ),
     byChannel: channels.map((r) => Object.assign(new ChannelScore(), { channel: r.channel, summary: summaryOf(scope.kind, r) })),
     byTier: tiers.map((r) => Object.assign(new TierScore(), { tier: r.tier ?? null, summary: summaryOf(scope.kind, r) })),
+    bySegment: await segmentScores(em, scope),
     questions: scope.surveyId ? await questionStats(em, scope) : [],
   });
+}
+
+/** Per current segment of the responding customer, in one statement over segment_member. */
+async function segmentScores(em: Em, scope: AnalyticsScope): Promise<SegmentScore[]> {
+  const complete = scopeSql(scope, 'r.completed_at');
+  const rows = await em.execute<(ScoreRow & { segment_id: string; name: string })[]>(
+    `select sg.id as segment_id, sg.name,
+            count(*)::int as responses, count(r.score)::int as scored,
+            count(*) filter (where r.score >= 9)::int as promoters,
+            count(*) filter (where r.score between 7 and 8)::int as passives,
+            count(*) filter (where r.score <= 6)::int as detractors,
+            count(*) filter (where r.score >= 4)::int as satisfied,
+            count(*) filter (where r.score >= 5)::int as easy,
+            avg(r.score)::float8 as average
+       from ${FROM_RESPONSES}
+       join segment_member sm on sm.tenant_id = r.tenant_id and sm.customer_id = r.customer_id
+       join segment sg on sg.tenant_id = sm.tenant_id and sg.id = sm.segment_id and sg.archived_at is null
+      where r.status = 'COMPLETE' and ${complete.text}
+      group by sg.id, sg.name
+      order by count(*) desc, sg.name, sg.id`,
+    complete.params,
+  );
+  return rows.map((r) =>
+    Object.assign(new SegmentScore(), { segmentId: r.segment_id, name: r.name, responses: Number(r.responses), summary: summaryOf(scope.kind, r) }),
+  );
 }
 
 async function questionStats(em: Em, scope: AnalyticsScope): Promise<QuestionStats[]> {

@@ -91,6 +91,27 @@ function notAnswerable(survey: { id: string; status: SurveyStatus }): ConflictEr
   );
 }
 
+/**
+ * A survey targeted at a segment takes responses only from the segment's current members:
+ * anonymous responses and non-members get BAD_USER_INPUT at input.customerId. Read inside the
+ * submitting transaction, so it holds for the targeting and membership of that moment.
+ */
+async function checkTarget(tx: Em, tenantId: string, targetSegmentId: string | null, customerId: string | null): Promise<void> {
+  if (!targetSegmentId) return;
+  if (!customerId) {
+    throw new BadUserInputError([{ path: 'input.customerId', message: 'this survey is targeted at a segment; identify the customer' }]);
+  }
+  const member = await tx.execute<{ one: number }[]>(
+    'select 1 as one from segment_member where tenant_id = ? and segment_id = ? and customer_id = ?',
+    [tenantId, targetSegmentId, customerId],
+  );
+  if (!member.length) {
+    throw new BadUserInputError([
+      { path: 'input.customerId', message: `customer ${customerId} is not a member of segment ${targetSegmentId}, which this survey is targeted at` },
+    ]);
+  }
+}
+
 function scoreOf(survey: Survey, questions: StoredQuestion[], answers: Record<string, StoredAnswer>): number | null {
   const q = scoreQuestion(survey.kind, questions);
   return q ? (answers[q.id]?.value ?? null) : null;
@@ -135,8 +156,8 @@ export async function submitSurveyResponse(
       const tx = txEm as Em;
       const lock = () =>
         tx.execute<ResponseRow[]>('select * from survey_response where tenant_id = ? and idempotency_key = ? for update', [tenantId, idempotencyKey]);
-      const [status] = await tx.execute<{ status: SurveyStatus; version: number }[]>(
-        'select status, version from survey where tenant_id = ? and id = ?',
+      const [status] = await tx.execute<{ status: SurveyStatus; version: number; target_segment_id: string | null }[]>(
+        'select status, version, target_segment_id from survey where tenant_id = ? and id = ?',
         [tenantId, survey.id],
       );
       let [row] = await lock();
@@ -147,6 +168,7 @@ export async function submitSurveyResponse(
         const answers = mergeAnswers({}, validateAnswers(errors, 'input.answers', input.answers, questions));
         if (!partial) checkRequired(errors, 'input.answers', questions, answers);
         errors.throwIfAny();
+        await checkTarget(tx, tenantId, status.target_segment_id ?? null, customerId);
         if (invitationId) await ensureInvitationOpen(tx, tenantId, invitationId);
         const id = newId();
         const complete = !partial;
@@ -166,7 +188,9 @@ export async function submitSurveyResponse(
         // A concurrent duplicate inserted first (we waited for it to commit): continue on its row.
         [row] = await lock();
       }
-      return continueResponse(tx, tenantId, row, { survey, status: status.status, customerId, invitationId, partial, input });
+      return continueResponse(tx, tenantId, row, {
+        survey, status: status.status, targetSegmentId: status.target_segment_id ?? null, customerId, invitationId, partial, input,
+      });
     })
     .catch((error) => {
       if (error instanceof UniqueConstraintViolationException && /invitation/.test(error.message)) {
@@ -191,6 +215,7 @@ async function continueResponse(
   ctx: {
     survey: Survey;
     status: SurveyStatus;
+    targetSegmentId: string | null;
     customerId: string | null;
     invitationId: string | null;
     partial: boolean;
@@ -220,9 +245,10 @@ async function continueResponse(
   if (ctx.status !== SurveyStatus.ACTIVE) throw notAnswerable({ id: ctx.survey.id, status: ctx.status });
   if (!ctx.partial) checkRequired(errors, 'input.answers', questions, answers);
   errors.throwIfAny();
+  const customerId = row.customer_id ?? ctx.customerId;
+  await checkTarget(tx, tenantId, ctx.targetSegmentId, customerId);
   if (ctx.invitationId && !row.invitation_id) await ensureInvitationOpen(tx, tenantId, ctx.invitationId);
   const complete = !ctx.partial;
-  const customerId = row.customer_id ?? ctx.customerId;
   await tx.execute(
     `update survey_response set answers = ?::jsonb, score = ?, status = ?, customer_id = ?, invitation_id = coalesce(invitation_id, ?),
             updated_at = now(), completed_at = ${complete ? 'now()' : 'null'}

@@ -155,6 +155,10 @@ export class Survey {
   @Property({ type: 'boolean' })
   caseFollowUp: boolean = false;
 
+  @Field(() => ID, { nullable: true, description: 'When set, only current members of this segment may respond (see targetSegment).' })
+  @Property({ type: 'uuid', nullable: true })
+  targetSegmentId: string | null = null;
+
   @Field(() => Date)
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

@@ -58,6 +58,8 @@ export class CreateSurveyInput {
   questions?: SurveyQuestionInput[] | null;
   @Field(() => Boolean, { nullable: true, description: 'Make this the CSAT follow-up of resolved service cases (CSAT only).' })
   caseFollowUp?: boolean | null;
+  @Field(() => ID, { nullable: true, description: 'Target one (non-archived) segment of this tenant: only its current members may respond.' })
+  targetSegmentId?: string | null;
 }
 
 @InputType({ description: 'Changing title, description or questions of a survey that has been ACTIVE publishes a new version.' })
@@ -67,6 +69,8 @@ export class UpdateSurveyInput {
   @Field(() => LocalizedTextInput, { nullable: true }) description?: LocalizedTextInput | null;
   @Field(() => [SurveyQuestionInput], { nullable: true }) questions?: SurveyQuestionInput[] | null;
   @Field(() => Boolean, { nullable: true }) caseFollowUp?: boolean | null;
+  @Field(() => ID, { nullable: true, description: 'A segment id targets the survey at it; null removes the targeting; omitted keeps it.' })
+  targetSegmentId?: string | null;
 }
 
 @InputType({ description: 'Give the field the question kind takes: value (NPS, RATING), choiceIds (choices) or text (TEXT). All empty clears the answer.' })

@@ -9,6 +9,8 @@ import { BadUserInputError } from '../graphql/errors.js';
 import { checkPeriod, PeriodInput, TimeBucket } from '../graphql/period.js';
 import { ServiceCase } from '../cases/case.entity.js';
 import { serviceCasesByIds } from '../cases/case.service.js';
+import { segmentsByIds } from '../segments/segment.service.js';
+import { Segment } from '../segments/segment.types.js';
 import { surveyAnalytics, SurveyAnalytics, Verbatim, VerbatimConnection, listVerbatims } from './analytics.service.js';
 import { getInvitation, getSurveyResponse, listSurveyResponses, responsesByInvitationIds, submitSurveyResponse } from './response.service.js';
 import {
@@ -88,6 +90,14 @@ export class SurveyResolver {
   @FieldResolver(() => [SurveyQuestion], { description: 'Of the current version.' })
   async questions(@Root() survey: Survey, @Ctx() ctx: Context) {
     return ((await versionLoader(ctx).load(versionKey(survey.id, survey.version)))?.questions ?? []).map(SurveyQuestion.of);
+  }
+
+  @FieldResolver(() => Segment, { nullable: true, description: 'The segment this survey is targeted at: only its current members may respond.' })
+  targetSegment(@Root() survey: Survey, @Ctx() ctx: Context) {
+    if (!survey.targetSegmentId) return null;
+    return ctx.loaders
+      .get<string, Segment | null>('segment.byId', (ids) => segmentsByIds(ctx.em, ctx.principal.tenantId, ids))
+      .load(survey.targetSegmentId);
   }
 
   @FieldResolver(() => [SurveyVersion], { description: 'Every published version, oldest first.' })

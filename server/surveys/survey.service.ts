@@ -2,11 +2,12 @@ import type { Principal } from '../auth/keys.service.js';
 import type { Em } from '../db/orm.js';
 import { newId } from '../db/ids.js';
 import { buildConnection, pageRequest, type PageArgs } from '../graphql/connection.js';
-import { ConflictError, InputErrors, NotFoundError } from '../graphql/errors.js';
+import { BadUserInputError, ConflictError, InputErrors, NotFoundError } from '../graphql/errors.js';
 import { createOnce } from '../graphql/idempotency.js';
 import { countRows, fetchPage } from '../graphql/keyset-query.js';
 import { compileFilter, type FieldSpec, type SqlSortKey } from '../graphql/sql.js';
 import { checkId, checkIdempotencyKey, checkText, LIMITS } from '../graphql/validate.js';
+import { getSegment } from '../segments/segment.service.js';
 import { checkLocalized, defaultQuestions, normalizeQuestions } from './questions.js';
 import { Survey, SurveyKind, SurveyStatus, SurveyVersion, type StoredQuestion, type StoredText } from './survey.entity.js';
 import { SurveyConnection, type CreateSurveyInput, type SurveyFilter, type UpdateSurveyInput } from './survey.inputs.js';
@@ -89,6 +90,18 @@ function checkFollowUp(errors: InputErrors, kind: SurveyKind, caseFollowUp: bool
   if (caseFollowUp && kind !== SurveyKind.CSAT) errors.add('input.caseFollowUp', 'only a CSAT survey can be the follow-up of resolved cases');
 }
 
+/** A target segment must be a non-archived segment of the tenant: BAD_USER_INPUT at input.targetSegmentId otherwise. */
+async function checkTargetSegment(em: Em, tenantId: string, segmentId: string): Promise<string> {
+  const segment = await getSegment(em, tenantId, segmentId, 'input.targetSegmentId').catch((error: unknown) => {
+    if (error instanceof NotFoundError) {
+      throw new BadUserInputError([{ path: 'input.targetSegmentId', message: `segment ${segmentId} was not found in this tenant` }]);
+    }
+    throw error;
+  });
+  if (segment.archivedAt) throw new BadUserInputError([{ path: 'input.targetSegmentId', message: `segment ${segment.id} is archived` }]);
+  return segment.id;
+}
+
 async function clearFollowUpFlag(tx: Em, tenantId: string, exceptId: string): Promise<void> {
   await tx.execute('update survey set case_follow_up = false, revision = revision + 1 where tenant_id = ? and case_follow_up and id <> ?', [tenantId, exceptId]);
 }
@@ -103,12 +116,13 @@ export async function createSurvey(em: Em, principal: Principal, input: CreateSu
   checkFollowUp(errors, input.kind, input.caseFollowUp);
   errors.throwIfAny();
   const tenantId = principal.tenantId;
+  const targetSegmentId = input.targetSegmentId ? await checkTargetSegment(em, tenantId, input.targetSegmentId) : null;
   const { id } = await createOnce(
     em,
     { tenantId, scope: 'createSurvey', key: idempotencyKey, request: input, id: newId() },
     async (tx, surveyId) => {
       if (input.caseFollowUp) await clearFollowUpFlag(tx, tenantId, surveyId);
-      tx.create(Survey, { id: surveyId, tenantId, name, kind: input.kind, caseFollowUp: Boolean(input.caseFollowUp) } as Survey);
+      tx.create(Survey, { id: surveyId, tenantId, name, kind: input.kind, caseFollowUp: Boolean(input.caseFollowUp), targetSegmentId } as Survey);
       // No ORM relations are declared, so flush the survey before the version that references it.
       await tx.flush();
       tx.create(SurveyVersion, {
@@ -133,6 +147,8 @@ export async function updateSurvey(em: Em, principal: Principal, id: string, rev
   const content = normalizeContent(errors, input, survey.kind);
   checkFollowUp(errors, survey.kind, input.caseFollowUp);
   errors.throwIfAny();
+  const retarget = input.targetSegmentId !== undefined;
+  const targetSegmentId = input.targetSegmentId ? await checkTargetSegment(em, tenantId, input.targetSegmentId) : null;
   const current = await currentVersion(em, tenantId, survey);
   const contentChanged =
     (content.title !== undefined && JSON.stringify(content.title) !== JSON.stringify(current.title)) ||
@@ -150,9 +166,10 @@ export async function updateSurvey(em: Em, principal: Principal, id: string, rev
     if (input.caseFollowUp) await clearFollowUpFlag(tx, tenantId, id);
     const updated = await tx.execute<{ id: string }[]>(
       `update survey set name = coalesce(?, name), case_follow_up = coalesce(?, case_follow_up), version = version + ?,
+              target_segment_id = case when ? then ?::uuid else target_segment_id end,
               revision = revision + 1, updated_at = now()
         where tenant_id = ? and id = ? and revision = ? returning id`,
-      [name ?? null, input.caseFollowUp ?? null, newVersion ? 1 : 0, tenantId, id, revision],
+      [name ?? null, input.caseFollowUp ?? null, newVersion ? 1 : 0, retarget, targetSegmentId, tenantId, id, revision],
     );
     if (updated.length === 0) throw stale();
     if (newVersion) {

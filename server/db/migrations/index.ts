@@ -3,6 +3,7 @@ import { Migration20261122000001_foundation } from './Migration20261122000001_fo
 import { Migration20261122000002_metrics } from './Migration20261122000002_metrics.js';
 import { Migration20261122000003_surveys_feedback_cases } from './Migration20261122000003_surveys_feedback_cases.js';
 import { Migration20261122000004_segments_tiers_plans } from './Migration20261122000004_segments_tiers_plans.js';
+import { Migration20261122000005_survey_targeting } from './Migration20261122000005_survey_targeting.js';
 
 /** Every migration, in order. Listed explicitly so they load the same from source and from tests. */
 export const migrationsList: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122000002_metrics', class: Migration20261122000002_metrics },
   { name: 'Migration20261122000003_surveys_feedback_cases', class: Migration20261122000003_surveys_feedback_cases },
   { name: 'Migration20261122000004_segments_tiers_plans', class: Migration20261122000004_segments_tiers_plans },
+  { name: 'Migration20261122000005_survey_targeting', class: Migration20261122000005_survey_targeting },
 ];

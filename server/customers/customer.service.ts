@@ -6,7 +6,7 @@ import { buildConnection, pageRequest, type PageArgs } from '../graphql/connecti
 import { SortDirection } from '../graphql/enums.js';
 import { BadUserInputError, ConflictError, InputErrors, NotFoundError } from '../graphql/errors.js';
 import { createOnce } from '../graphql/idempotency.js';
-import { compileFilter, joinSql, keysetSql, orderSql, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
+import { compileFilter, escapeLike, joinSql, keysetSql, orderSql, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
 import {
   checkCountry, checkEmail, checkId, checkIdempotencyKey, checkLocalDate, checkPhone, checkTags, checkText, LIMITS,
 } from '../graphql/validate.js';
@@ -53,10 +53,6 @@ const FILTER_FIELDS: Record<string, FieldSpec> = {
   lastOrderAt: { expr: '(select max(o.occurred_at) from customer_order o where o.tenant_id = c.tenant_id and o.customer_id = c.id)', kind: 'date' },
   lastInteractionAt: { expr: '(select max(i.occurred_at) from interaction i where i.tenant_id = c.tenant_id and i.customer_id = c.id)', kind: 'date' },
 };
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /** Hooks other features add to customer filtering (metrics, segments) without this file knowing them. */
 export const customerFilterExtensions: Record<string, (value: any, path: string) => Sql> = {};

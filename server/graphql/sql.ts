@@ -25,7 +25,8 @@ export interface FieldSpec {
 
 const OPERATORS: Record<string, string> = { eq: '=', ne: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' };
 
-function escapeLike(value: string): string {
+/** Escapes LIKE wildcards so user text matches literally. */
+export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

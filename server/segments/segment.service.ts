@@ -106,8 +106,11 @@ async function syncMembers(em: Em, tenantId: string, segmentId: string, target: 
       on conflict do nothing returning customer_id)`);
     params.push(tenantId, segmentId, at);
     if (mode === 'sync') {
+      // = any(array(…)): always lookups in the primary key, whatever the (possibly missing)
+      // statistics of segment_member say; a join here can turn into a nested loop over all members.
       parts.push(`exited as (
-        delete from segment_member m using diff d where m.tenant_id = ? and m.segment_id = ? and d.new_id is null and m.customer_id = d.old_id
+        delete from segment_member m
+         where m.tenant_id = ? and m.segment_id = ? and m.customer_id = any(array(select d.old_id from diff d where d.new_id is null))
         returning m.customer_id)`);
       params.push(tenantId, segmentId);
     } else parts.push(`exited as (select null::uuid as customer_id where false)`);

@@ -8,11 +8,14 @@
  * --scales 100000,1000000 recompute scales (customers)
  * --recompute-runs 2      recomputes per scale (the first writes customer_metrics, the next rewrite it)
  * --recompute-heap-mb N   run the recompute with --max-old-space-size=N (how much heap it really needs)
+ * --recompute-node-args S more Node flags for the recompute process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  * --fit-runs 21           measured fits per data set (after --fit-warmup 5)
  * --jobs 2                connections generating data
  * --interactions 5        interaction rate per customer (see bench/lib/datagen.ts)
  * --no-fit, --no-recompute, --no-synthetic   skip parts
  * --keep                  keep the generated databases (prints their URLs)
+ * --reuse PREFIX          keep each scale's data in database PREFIX_<scale> (e.g. bench_perf_1m) and
+ *                         reuse it on the next run instead of generating again (new migrations applied)
  * --no-write              do not write bench/results/*.json
  *
  * Targets (issue 3): fit < 50 ms on the CDNOW sample; recompute of 1M customers < 60 s in < 1 GB.
@@ -27,7 +30,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
 import { generateDataset, resolveModel, type GenerateReport } from './lib/datagen.js';
-import { benchDatabaseName, createBenchDatabase, dropAllBenchDatabases, interrupted } from './lib/database.js';
+import { benchDatabaseName, createBenchDatabase, dropAllBenchDatabases, interrupted, reuseBenchDatabase } from './lib/database.js';
 import { benchFit, cdnowDirectory, loadCdnow, simulateColumns, type FitBenchResult } from './lib/fit-bench.js';
 import { generateBar } from './lib/progress.js';
 import type { ChildMessage, RecomputeChildResult } from './recompute-child.js';
@@ -41,6 +44,7 @@ const { values: args } = parseArgs({
     scales: { type: 'string' },
     'recompute-runs': { type: 'string', default: '2' },
     'recompute-heap-mb': { type: 'string' },
+    'recompute-node-args': { type: 'string' },
     'fit-runs': { type: 'string', default: '21' },
     'fit-warmup': { type: 'string', default: '5' },
     jobs: { type: 'string', default: '2' },
@@ -50,6 +54,7 @@ const { values: args } = parseArgs({
     'no-recompute': { type: 'boolean', default: false },
     'no-synthetic': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -156,7 +161,11 @@ interface ScaleResult {
 function runChild(url: string, tenantId: string, asOf: string, label: string): Promise<RecomputeChildResult> {
   return new Promise((resolve, reject) => {
     const child = fork(path.join(here, 'recompute-child.ts'), ['--database-url', url, '--tenant-id', tenantId, '--as-of', asOf, '--runs', String(recomputeRuns)], {
-      execArgv: ['--import', 'tsx', ...(args['recompute-heap-mb'] ? [`--max-old-space-size=${Number(args['recompute-heap-mb'])}`] : [])],
+      execArgv: [
+        '--import', 'tsx',
+        ...(args['recompute-heap-mb'] ? [`--max-old-space-size=${Number(args['recompute-heap-mb'])}`] : []),
+        ...(args['recompute-node-args']?.split(' ').filter(Boolean) ?? []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const tty = Boolean(process.stderr.isTTY);
@@ -201,12 +210,11 @@ function runChild(url: string, tenantId: string, asOf: string, label: string): P
 async function runScale(baseUrl: string, customers: number): Promise<ScaleResult> {
   const label = customers >= 1e6 ? `${customers / 1e6}M` : `${customers / 1e3}k`;
   console.log(`\n# Recompute at ${int(customers)} customers`);
-  const db = await createBenchDatabase(baseUrl, benchDatabaseName(label));
-  try {
+  const fill = async (target: { url: string; tenantId: string }) => {
     const bar = generateBar(`${label} generate`);
-    const generate = await generateDataset({
-      databaseUrl: db.url,
-      tenantId: db.tenantId,
+    const report = await generateDataset({
+      databaseUrl: target.url,
+      tenantId: target.tenantId,
       customers,
       seed,
       jobs,
@@ -214,22 +222,35 @@ async function runScale(baseUrl: string, customers: number): Promise<ScaleResult
       onProgress: (p) => bar.update(p),
     });
     bar.stop();
+    return report;
+  };
+  let db;
+  let generate: GenerateReport;
+  let reused = false;
+  if (args.reuse) {
+    ({ db, report: generate, reused } = await reuseBenchDatabase(baseUrl, `${args.reuse}_${label.toLowerCase()}`, customers, fill));
+  } else {
+    db = await createBenchDatabase(baseUrl, benchDatabaseName(label));
+  }
+  try {
+    if (!args.reuse) generate = await fill(db);
+    if (reused) console.log(`reusing ${db.name} (generated ${generate!.asOf.slice(0, 10)}; asOf kept)`);
     console.log(
-      `generated ${int(generate.customers)} customers, ${int(generate.orders)} orders (${int(generate.countedOrders)} counted), ` +
-        `${int(generate.interactions)} interactions in ${s(generate.timings.totalMs)} s ` +
-        `(load ${s(generate.timings.loadMs)}, keys+indexes ${s(generate.timings.indexesMs)}, vacuum ${s(generate.timings.vacuumMs)}); ` +
-        Object.entries(generate.tableBytes).map(([t, b]) => `${t} ${mib(b)}`).join(', '),
+      `generated ${int(generate!.customers)} customers, ${int(generate!.orders)} orders (${int(generate!.countedOrders)} counted), ` +
+        `${int(generate!.interactions)} interactions in ${s(generate!.timings.totalMs)} s ` +
+        `(load ${s(generate!.timings.loadMs)}, keys+indexes ${s(generate!.timings.indexesMs)}, vacuum ${s(generate!.timings.vacuumMs)}); ` +
+        Object.entries(generate!.tableBytes).map(([t, b]) => `${t} ${mib(b)}`).join(', '),
     );
     let recompute: RecomputeChildResult | null = null;
     let error: string | undefined;
     try {
-      recompute = await runChild(db.url, db.tenantId, generate.asOf, label);
+      recompute = await runChild(db.url, db.tenantId, generate!.asOf, label);
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
       console.error(`recompute failed: ${error}`);
     }
     if (args.keep) console.log(`kept database ${db.name}: ${db.url} (tenant ${db.tenantId})`);
-    return { customers, database: db.name, generate, recompute, error };
+    return { customers, database: db.name, generate: generate!, recompute, error };
   } finally {
     if (!args.keep) await db.drop();
   }
@@ -266,6 +287,12 @@ function printRecompute(results: ScaleResult[]): void {
   );
   console.log('(wall = createJob + runJob as the CLI runs them; recompute = recomputeTenant\'s own total, split into its phases;');
   console.log(' job+after = the rest: job bookkeeping and the steps registered to follow every recompute, e.g. tier refresh)');
+  for (const r of results) {
+    for (const run of r.recompute?.runs ?? []) {
+      // Every timing the recompute stores in its job summary, including the write phase's parts.
+      console.log(`${int(r.customers)} ${run.run === 1 ? 'first' : `repeat ${run.run - 1}`}: ${Object.entries(run.timings).map(([k, v]) => `${k} ${s(v)}`).join(', ')}`);
+    }
+  }
   for (const r of results) {
     if (!r.recompute) continue;
     const bg = r.recompute.valueModels.find((m) => m.kind === 'BGNBD');

@@ -11,6 +11,9 @@
  * --jobs 2                connections generating data
  * --interactions 5        interaction rate per customer (see bench/lib/datagen.ts)
  * --keep                  keep the generated databases (prints their URLs)
+ * --reuse PREFIX          keep each scale's data in database PREFIX_<scale> (shared with bench/metrics.ts
+ *                         --reuse) and reuse it: earlier bench segments are deleted, cities and the
+ *                         metrics recompute are skipped when already there
  * --no-write              do not write bench/results/*.json
  *
  * Targets (issue 6): refresh a segment over 1,000,000 customers < 10 s; preview < 1 s at 100,000.
@@ -36,7 +39,7 @@ import type { CustomerFilter } from '../server/customers/customer.inputs.js';
 import { createSegment, previewSegment, refreshSegment } from '../server/segments/segment.service.js';
 import { SegmentKind } from '../server/segments/segment.types.js';
 import { generateDataset, resolveModel, type GenerateReport } from './lib/datagen.js';
-import { benchDatabaseName, createBenchDatabase, dropAllBenchDatabases, interrupted } from './lib/database.js';
+import { benchDatabaseName, createBenchDatabase, dropAllBenchDatabases, interrupted, reuseBenchDatabase } from './lib/database.js';
 import { generateBar } from './lib/progress.js';
 import type { ChildMessage, RecomputeChildResult } from './recompute-child.js';
 
@@ -53,6 +56,7 @@ const { values: args } = parseArgs({
     interactions: { type: 'string', default: '5' },
     seed: { type: 'string', default: '42' },
     keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -62,6 +66,9 @@ const runs = Math.max(1, Number(args.runs));
 const jobs = Number(args.jobs);
 const seed = Number(args.seed);
 const model = resolveModel({ interactionsPerCustomer: Number(args.interactions) });
+
+/** Distinguishes this run's rows (order external ids, change slices) from earlier runs on a reused database. */
+const runTag = Date.now().toString(36);
 
 const CITIES = ['Shanghai', 'Beijing', 'Shenzhen', 'New York', 'Austin', 'Chicago', 'London', 'Berlin', 'Munich', 'Paris', 'Toronto', 'Sydney', 'Singapore', 'Tokyo', 'Seattle', 'Hangzhou'];
 
@@ -150,7 +157,7 @@ async function assignCities(client: pg.Client): Promise<void> {
  * how many customers each change touched.
  */
 async function changeOnePercent(client: pg.Client, tenantId: string, round: number, at: Date): Promise<Record<string, number>> {
-  const slice = (k: number) => `abs(hashtext(c.id::text || ':${round}')) % 300 = ${k}`;
+  const slice = (k: number) => `abs(hashtext(c.id::text || ':${round}:${runTag}')) % 300 = ${k}`;
   const city = await client.query(
     `update customer c set city = (array[${CITIES.map((x) => `'${x}'`).join(',')}])[1 + abs(hashtext(c.id::text || 'city${round}')) % ${CITIES.length}],
             country = (array['US', 'CN', 'GB', 'DE', 'FR', 'CA', 'AU', 'SG', 'JP'])[1 + abs(hashtext(c.id::text || 'country${round}')) % 9], updated_at = $2
@@ -159,7 +166,7 @@ async function changeOnePercent(client: pg.Client, tenantId: string, round: numb
   );
   const orders = await client.query(
     `insert into customer_order (tenant_id, id, customer_id, external_id, occurred_at, total_amount, currency, status, channel, line_items, created_at)
-     select c.tenant_id, gen_random_uuid(), c.id, 'BENCHSEG-${round}-' || c.id, $2, 42.00, 'USD', 'PAID', 'WEB', '[]'::jsonb, $2
+     select c.tenant_id, gen_random_uuid(), c.id, 'BENCHSEG-${runTag}-${round}-' || c.id, $2, 42.00, 'USD', 'PAID', 'WEB', '[]'::jsonb, $2
        from customer c where c.tenant_id = $1 and (${slice(3)} or ${slice(4)} or ${slice(5)})`,
     [tenantId, at],
   );
@@ -187,24 +194,43 @@ interface SegmentTimings {
 async function runScale(baseUrl: string, customers: number) {
   const label = customers >= 1e6 ? `${customers / 1e6}M` : `${customers / 1e3}k`;
   console.log(`\n# Segments at ${int(customers)} customers`);
-  const db = await createBenchDatabase(baseUrl, benchDatabaseName(`seg_${label}`));
-  try {
+  const fill = async (target: { url: string; tenantId: string }) => {
     const bar = generateBar(`${label} generate`);
-    const generate: GenerateReport = await generateDataset({
-      databaseUrl: db.url, tenantId: db.tenantId, customers, seed, jobs, model, onProgress: (p) => bar.update(p),
+    const report = await generateDataset({
+      databaseUrl: target.url, tenantId: target.tenantId, customers, seed, jobs, model, onProgress: (p) => bar.update(p),
     });
     bar.stop();
-    console.log(`generated ${int(generate.customers)} customers, ${int(generate.orders)} orders, ${int(generate.interactions)} interactions in ${(generate.timings.totalMs / 1000).toFixed(1)} s`);
+    return report;
+  };
+  const reuse = args.reuse ? await reuseBenchDatabase(baseUrl, `${args.reuse}_${label.toLowerCase()}`, customers, fill) : null;
+  const db = reuse?.db ?? (await createBenchDatabase(baseUrl, benchDatabaseName(`seg_${label}`)));
+  try {
+    const generate: GenerateReport = reuse?.report ?? (await fill(db));
+    console.log(`${reuse?.reused ? 'reusing' : 'generated'} ${int(generate.customers)} customers, ${int(generate.orders)} orders, ${int(generate.interactions)} interactions` +
+      (reuse?.reused ? ` (${db.name}, generated ${generate.asOf.slice(0, 10)})` : ` in ${(generate.timings.totalMs / 1000).toFixed(1)} s`));
 
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    const cityMs = (await timed(() => assignCities(client))).ms;
-    console.log(`assigned cities in ${(cityMs / 1000).toFixed(1)} s`);
+    if (reuse?.reused) {
+      // Earlier runs' segments go; their names would conflict.
+      for (const table of ['segment_membership_event', 'segment_member', 'segment']) await client.query(`delete from ${table} where tenant_id = $1`, [db.tenantId]);
+      await client.query('vacuum analyze segment_member, segment_membership_event');
+    }
+    const { rows: [{ cities }] } = await client.query(`select count(*) filter (where city is not null)::int as cities from customer where tenant_id = $1`, [db.tenantId]);
+    const cityMs = cities > 0 ? 0 : (await timed(() => assignCities(client))).ms;
+    console.log(cities > 0 ? 'cities already assigned' : `assigned cities in ${(cityMs / 1000).toFixed(1)} s`);
 
-    process.stderr.write(`${label}: metrics recompute (createJob + runJob, child process)…\n`);
-    const recompute = await timed(() => runRecompute(db.url, db.tenantId, generate.asOf));
-    console.log(`metrics recompute ${(recompute.ms / 1000).toFixed(1)} s (${int(recompute.value.metricsRows)} customer_metrics rows)`);
-    await client.query('vacuum analyze customer_metrics');
+    const { rows: [{ scored }] } = await client.query(`select count(*)::int as scored from customer_metrics where tenant_id = $1`, [db.tenantId]);
+    const recompute = reuse?.reused && scored > 0
+      ? { ms: 0, value: { metricsRows: scored, runs: [] as RecomputeChildResult['runs'] } }
+      : await (async () => {
+        process.stderr.write(`${label}: metrics recompute (createJob + runJob, child process)…\n`);
+        return timed(() => runRecompute(db.url, db.tenantId, generate.asOf));
+      })();
+    console.log(recompute.ms ? `metrics recompute ${(recompute.ms / 1000).toFixed(1)} s (${int(recompute.value.metricsRows)} customer_metrics rows)` : `metrics already computed (${int(scored)} rows)`);
+    // A reused database has been rewritten by earlier runs (recomputes, city changes); compact it
+    // so the scans measure the data, not the bloat a fresh database would not have. Not timed.
+    await client.query(reuse?.reused ? 'vacuum (full, analyze) customer, customer_metrics' : 'vacuum analyze customer_metrics');
 
     const orm = await createOrm({ databaseUrl: db.url, poolMax: 4 });
     const sampler = rssSampler();

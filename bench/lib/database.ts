@@ -106,3 +106,68 @@ export async function createBenchDatabase(
   }
   return db;
 }
+
+/** What a kept dataset database remembers about itself (stored as the database's comment). */
+export interface DatasetNote<R = unknown> {
+  customers: number;
+  tenantId: string;
+  report: R;
+}
+
+async function adminRows<T>(baseUrl: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: baseUrl });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * `--reuse`: a dataset database that survives the run. When database `name` exists and its
+ * comment says it holds `customers` generated customers, it is migrated (new migrations only,
+ * e.g. a backfill) and reused as it is; otherwise it is created, `fill` loads it, and the note is
+ * stored. Either way it is kept: `drop()` does nothing (drop it by hand when done).
+ * The reused data keep their generation day as asOf (in the note's report).
+ */
+export async function reuseBenchDatabase<R>(
+  baseUrl: string,
+  name: string,
+  customers: number,
+  fill: (db: BenchDatabase) => Promise<R>,
+): Promise<{ db: BenchDatabase; report: R; reused: boolean }> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad database name ${name}`);
+  const [row] = await adminRows<{ note: string | null }>(
+    baseUrl,
+    `select shobj_description(oid, 'pg_database') as note from pg_database where datname = $1`,
+    [name],
+  );
+  let note: DatasetNote<R> | null = null;
+  try {
+    note = row?.note ? (JSON.parse(row.note) as DatasetNote<R>) : null;
+  } catch {
+    note = null;
+  }
+  if (note && note.customers === customers) {
+    const url = databaseUrl(baseUrl, name);
+    const orm = await createOrm({ databaseUrl: url, poolMax: 2 });
+    try {
+      const applied = await migrate(orm);
+      if (applied.length) process.stderr.write(`${name}: applied ${applied.join(', ')}\n`);
+    } finally {
+      await orm.close();
+    }
+    const db: BenchDatabase = { name, url, tenantId: note.tenantId, tenantSlug: 'bench', drop: async () => {} };
+    return { db, report: note.report, reused: true };
+  }
+  const created = await createBenchDatabase(baseUrl, name);
+  live.delete(created); // kept, also on Ctrl-C once filled
+  const report = await fill(created).catch(async (error: unknown) => {
+    await created.drop();
+    throw error;
+  });
+  const text = JSON.stringify({ customers, tenantId: created.tenantId, report } satisfies DatasetNote<R>);
+  await adminQuery(baseUrl, `comment on database ${name} is '${text.replaceAll("'", "''")}'`);
+  return { db: { ...created, drop: async () => {} }, report, reused: false };
+}

@@ -49,9 +49,11 @@ const FILTER_FIELDS: Record<string, FieldSpec> = {
   companySize: { expr: 'c.company_size', kind: 'enum' },
   // Whole years today; customers without a birth date match no comparison.
   age: { expr: 'date_part(\'year\', age(current_date, c.birth_date))::int', kind: 'number' },
-  orderCount: { expr: '(select count(*) from customer_order o where o.tenant_id = c.tenant_id and o.customer_id = c.id)::int', kind: 'number' },
-  lastOrderAt: { expr: '(select max(o.occurred_at) from customer_order o where o.tenant_id = c.tenant_id and o.customer_id = c.id)', kind: 'date' },
-  lastInteractionAt: { expr: '(select max(i.occurred_at) from interaction i where i.tenant_id = c.tenant_id and i.customer_id = c.id)', kind: 'date' },
+  // Kept on the customer row by triggers (migration 000006): every order whatever its status, every
+  // interaction. A column, so a rule over a million customers is a scan, not a probe per customer.
+  orderCount: { expr: 'c.order_count', kind: 'number' },
+  lastOrderAt: { expr: 'c.last_order_at', kind: 'date' },
+  lastInteractionAt: { expr: 'c.last_interaction_at', kind: 'date' },
 };
 
 /** Hooks other features add to customer filtering (metrics, segments) without this file knowing them. */

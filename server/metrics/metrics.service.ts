@@ -68,14 +68,47 @@ const METRIC_FIELDS: Record<string, FieldSpec> = {
   healthScore: { expr: 'm.health_score', kind: 'number' },
 };
 
-/** `filter.metrics` as an EXISTS on the customer's metrics row (composes with and / or / not). */
+/** Alias of customer_metrics joined by the statement being compiled (see withJoinedMetrics), or null. */
+let joinedMetrics: { alias: string; used: boolean } | null = null;
+
+/**
+ * Compiles customer filters inside `compile` against customer_metrics already LEFT JOINed as
+ * `alias` (on tenant_id and customer_id = c.id) instead of one EXISTS per condition. Same
+ * matches; for statements where an EXISTS cannot become a join, e.g. inside CASE (tier rules),
+ * where it would probe the metrics once per customer and rule. Compiling is synchronous, so
+ * the alias never leaks into another statement. `used`: whether any metrics condition was compiled.
+ */
+export function withJoinedMetrics<T>(alias: string, compile: () => T): { result: T; used: boolean } {
+  const previous = joinedMetrics;
+  joinedMetrics = { alias, used: false };
+  try {
+    const result = compile();
+    return { result, used: joinedMetrics.used };
+  } finally {
+    joinedMetrics = previous;
+  }
+}
+
+const fieldsOver = (alias: string): Record<string, FieldSpec> =>
+  Object.fromEntries(Object.entries(METRIC_FIELDS).map(([k, f]) => [k, { ...f, expr: f.expr.replace(/^m\./, `${alias}.`) }]));
+
+/**
+ * `filter.metrics` as an EXISTS on the customer's metrics row (composes with and / or / not), or,
+ * under withJoinedMetrics, as the same test on the joined row: true only when the row exists and
+ * the conditions hold (coalesce: NULL is false, as inside EXISTS).
+ */
 export function compileMetricsFilter(filter: CustomerMetricsFilter, path: string): Sql {
-  const inner = compileFilter<CustomerMetricsFilter>(filter, METRIC_FIELDS, {
+  const alias = joinedMetrics?.alias ?? 'm';
+  const inner = compileFilter<CustomerMetricsFilter>(filter, joinedMetrics ? fieldsOver(alias) : METRIC_FIELDS, {
     churnReasons: (codes: string[]) =>
       // jsonb containment: every code present among the reasons.
-      sql('m.churn_reasons @> ?::jsonb', [JSON.stringify(codes.map((code) => ({ code })))]),
+      sql(`${alias}.churn_reasons @> ?::jsonb`, [JSON.stringify(codes.map((code) => ({ code })))]),
   } as never, path);
   if (!inner.text) return sql('');
+  if (joinedMetrics) {
+    joinedMetrics.used = true;
+    return sql(`coalesce((${alias}.customer_id is not null and (${inner.text})), false)`, inner.params);
+  }
   return joinSql(
     [sql(`exists (select 1 from customer_metrics m where m.tenant_id = c.tenant_id and m.customer_id = c.id and (${inner.text}))`, inner.params)],
     ' and ',

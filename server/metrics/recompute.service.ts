@@ -16,7 +16,7 @@ import { isUuid, newId } from '../db/ids.js';
 import { fit as fitBgNbd, type BgNbdParams } from './bgnbd.js';
 import { combineChurnReasons, healthScore, type ChurnReason } from './churn.js';
 import { evaluateChurnReasons, loadChurnData, type ChurnScope } from './churn-providers.js';
-import { aggregateCustomers, batchCustomerIds, safeTimeZone, scopeSql, uuidArray, unconvertedOrders, windowFor, type CustomerScope, type TenantMetricsContext, type Window } from './aggregate.js';
+import { aggregateCustomers, batchCustomerIds, safeTimeZone, scopeSql, uuidArray, unconvertedOrders, windowFor, withoutJit, type CustomerScope, type TenantMetricsContext, type Window } from './aggregate.js';
 import { fit as fitGammaGamma, type GammaGammaParams } from './gamma-gamma.js';
 import { lifecycleStage, type CustomerHistory } from './lifecycle.js';
 import type { MetricsJobSummary } from './metrics-job.entity.js';
@@ -29,9 +29,12 @@ import { ValueModelKind, ValueModelStatus } from './value-model.entity.js';
 
 export const AGGREGATE_BATCH = 10_000;
 export const WRITE_BATCH = 5_000;
+/** Rows per upsert in a full recompute: smaller statements, two in flight, less held in memory at once. */
+const RECOMPUTE_WRITE_BATCH = 2_500;
 /** Most customers a model is fitted on; larger tenants are fitted on an evenly spread sample. */
 export const FIT_SAMPLE_MAX = 100_000;
 const AGGREGATE_PARALLEL = 2;
+const WRITE_PARALLEL = 2;
 
 export async function loadTenantContext(em: Em, tenantId: string): Promise<TenantMetricsContext> {
   const [row] = await em.execute<{ default_currency: string; time_zone: string; settings: unknown }[]>(
@@ -198,16 +201,6 @@ function buildRow(agg: Aggregates, i: number, est: Estimate, ctx: ScoringContext
 
 // ---------- writing ----------
 
-/** A value as an SQL literal. Every value written by upsertRows passes through here. */
-function lit(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'null' : `'${v.toISOString()}'`;
-  const text = typeof v === 'string' ? v : JSON.stringify(v);
-  // E'' form: correct whatever standard_conforming_strings says; NUL cannot be stored in text.
-  return `E'${text.replaceAll('\0', '').replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
-}
-
 /** Per-row columns of customer_metrics: name, array type, value. */
 const ROW_COLUMNS: [string, string, (r: MetricsRow, ctx: ScoringContext) => unknown][] = [
   ['customer_id', 'uuid', (r) => r.customerId],
@@ -262,20 +255,35 @@ function arrayElement(v: unknown): string {
  * (far cheaper for PostgreSQL to parse than thousands of VALUES tuples). A row re-scored after
  * this recompute started (newer computed_at) is kept: it already saw orders this one did not.
  */
-async function upsertRows(em: Em, ctx: ScoringContext, rows: MetricsRow[]): Promise<void> {
+async function upsertRows(em: Em, ctx: ScoringContext, rows: MetricsRow[], bind = false): Promise<void> {
   if (!rows.length) return;
-  const arrays = ROW_COLUMNS.map(([, type, get]) => `${lit(`{${rows.map((r) => arrayElement(get(r, ctx))).join(',')}}`)}::${type}[]`);
-  const shared = [lit(ctx.tenant.tenantId), lit(ctx.window.asOf), lit(ctx.computedAt), lit(ctx.jobId), lit(ctx.tenant.currency), ctx.tenant.settings.clvMonths];
+  const arrays = ROW_COLUMNS.map(([, , get]) => `{${rows.map((r) => arrayElement(get(r, ctx))).join(',')}}`);
+  const shared = [ctx.tenant.tenantId, ctx.window.asOf.toISOString(), ctx.computedAt.toISOString(), ctx.jobId, ctx.tenant.currency, ctx.tenant.settings.clvMonths];
   const sharedCasts = ['uuid', 'timestamptz', 'timestamptz', 'uuid', 'text', 'smallint'];
   const names = ROW_COLUMNS.map(([name]) => name);
   const updates = [...SHARED_COLUMNS.slice(1), ...names.slice(1)].map((c) => `${c} = excluded.${c}`).join(', ');
-  await em.execute(
-    `insert into customer_metrics (${[...SHARED_COLUMNS, ...names].join(', ')})
-     select ${shared.map((v, i) => `${v}::${sharedCasts[i]}`).join(', ')}, u.*
-       from unnest(${arrays.join(', ')}) as u (${names.join(', ')})
+  const casts = [...sharedCasts, ...ROW_COLUMNS.map(([, type]) => `${type}[]`)];
+  const text = (p: (i: number) => string) => `insert into customer_metrics (${[...SHARED_COLUMNS, ...names].join(', ')})
+     select ${sharedCasts.map((cast, i) => `${p(i)}::${cast}`).join(', ')}, u.*
+       from unnest(${ROW_COLUMNS.map(([, type], i) => `${p(sharedCasts.length + i)}::${type}[]`).join(', ')}) as u (${names.join(', ')})
      on conflict (tenant_id, customer_id) do update set ${updates}
-     where customer_metrics.computed_at <= excluded.computed_at`,
-  );
+     where customer_metrics.computed_at <= excluded.computed_at`;
+  const params = [...shared, ...arrays];
+  if (casts.length !== params.length) throw new Error('upsertRows: one parameter per column');
+  if (!bind) {
+    await em.execute(text(() => '?'), params);
+    return;
+  }
+  // The recompute's batches (megabytes of array text each) go as bound parameters through the
+  // driver: MikroORM's execute would copy and escape them into the statement text first, which
+  // cost a tenth of the recompute's CPU and much of its garbage collection.
+  const statement = text((i) => `$${i + 1}`);
+  await em.getKysely().executeQuery({
+    sql: statement,
+    parameters: params,
+    query: { kind: 'RawNode', sqlFragments: [statement], parameters: [] },
+    queryId: { queryId: newId() },
+  } as never);
 }
 
 function churnScope(ctx: TenantMetricsContext, w: Window, scope: CustomerScope): ChurnScope {
@@ -353,7 +361,7 @@ export async function recomputeTenant(
     const ids = await batchCustomerIds(em, tenantId, { kind: 'range', after, upTo: null, limit: AGGREGATE_BATCH });
     if (ids.length) {
       const part = emptyAggregates(ids.length);
-      const task = aggregateCustomers(em.fork() as Em, tenant, w, ids, part).then(({ unpricedOrders }) => {
+      const task = withoutJit(em.fork() as Em, (tx) => aggregateCustomers(tx, tenant, w, ids, part)).then(({ unpricedOrders }) => {
         unpriced += unpricedOrders;
         return part;
       });
@@ -438,16 +446,24 @@ export async function recomputeTenant(
     calc,
   };
   const nan = (v: number) => (Number.isNaN(v) ? null : v);
-  // One upsert in flight while the next batch is prepared (its signals load on another
-  // connection when there is one).
-  let inFlight: Promise<void> = Promise.resolve();
-  for (let start = 0; start < agg.n; start += WRITE_BATCH) {
-    await report('WRITING', start, agg.n);
-    const end = Math.min(agg.n, start + WRITE_BATCH);
+  // A pipeline on separate connections: the next batch's churn signals load while this batch's
+  // rows are built, and up to WRITE_PARALLEL upserts run side by side (disjoint id ranges).
+  const signalsFor = (start: number) => {
+    const end = Math.min(agg.n, start + RECOMPUTE_WRITE_BATCH);
     const scope: CustomerScope = { kind: 'range', after: start > 0 ? agg.customerId[start - 1] : null, upTo: agg.customerId[end - 1] };
+    const task = withoutJit(em.fork() as Em, (tx) => loadChurnData(tx, churnScope(tenant, w, scope)));
+    task.catch(() => undefined); // awaited (and thrown) in turn below
+    return task;
+  };
+  let nextSignals = agg.n > 0 ? signalsFor(0) : null;
+  const inFlight: Promise<void>[] = [];
+  for (let start = 0; start < agg.n; start += RECOMPUTE_WRITE_BATCH) {
+    await report('WRITING', start, agg.n);
+    const end = Math.min(agg.n, start + RECOMPUTE_WRITE_BATCH);
     let t = Date.now();
-    const churnData = await loadChurnData(em, churnScope(tenant, w, scope));
-    timings.signalsMs = (timings.signalsMs ?? 0) + Date.now() - t;
+    const churnData = await nextSignals!;
+    nextSignals = end < agg.n ? signalsFor(end) : null;
+    timings.signalsWaitMs = (timings.signalsWaitMs ?? 0) + Date.now() - t;
     t = Date.now();
     const rows: MetricsRow[] = [];
     for (let i = start; i < end; i++) {
@@ -456,13 +472,14 @@ export async function recomputeTenant(
     }
     timings.rowsMs = (timings.rowsMs ?? 0) + Date.now() - t;
     t = Date.now();
-    await inFlight;
+    while (inFlight.length >= WRITE_PARALLEL) await inFlight.shift();
     timings.upsertWaitMs = (timings.upsertWaitMs ?? 0) + Date.now() - t;
-    inFlight = upsertRows(em, ctx, rows);
-    // Surface a failure on the next await, not as an unhandled rejection.
-    inFlight.catch(() => undefined);
+    const task = upsertRows(em.fork() as Em, ctx, rows, true);
+    // Surface a failure when it is awaited, not as an unhandled rejection.
+    task.catch(() => undefined);
+    inFlight.push(task);
   }
-  await inFlight;
+  for (const task of inFlight) await task;
   // Customers merged away since their last scoring keep no metrics.
   await em.execute(
     `delete from customer_metrics m using customer c

@@ -3,6 +3,8 @@ import type { CustomerFilter } from '../customers/customer.inputs.js';
 import { customerConditions, getCustomer } from '../customers/customer.service.js';
 import { BadUserInputError, InputErrors } from '../graphql/errors.js';
 import { sql, type Sql } from '../graphql/sql.js';
+import { withJoinedMetrics } from '../metrics/metrics.service.js';
+import { withoutJit } from '../metrics/aggregate.js';
 import { checkText, LIMITS } from '../graphql/validate.js';
 import {
   CustomerTier, TierChange, TierDistributionEntry, TierOverride, TierPolicy, TierRefreshResult, TierRule, type TierChangeSource, type TierRuleInput,
@@ -80,10 +82,13 @@ export async function resetTierPolicy(em: Em, tenantId: string): Promise<TierPol
  */
 export async function refreshTiers(em: Em, tenantId: string, at = new Date()): Promise<TierRefreshResult> {
   const { rules } = await policyRow(em, tenantId);
-  const tier = tierCase(rules, 'policy.rules');
-  const [row] = await em.execute<{ customers: number; changed: number }[]>(
+  // Metric conditions test the one joined metrics row (a hash join), not an EXISTS per customer and rule.
+  const { result: tier, used } = withJoinedMetrics('tm', () => tierCase(rules, 'policy.rules'));
+  const join = used ? 'left join customer_metrics tm on tm.tenant_id = c.tenant_id and tm.customer_id = c.id' : '';
+  // One statement over every customer: its plan cost is far above jit_above_cost, and compiling it would cost more than it saves.
+  const [row] = await withoutJit(em, (tx) => tx.execute<{ customers: number; changed: number }[]>(
     `with computed as materialized (
-       select c.id as customer_id, ${tier.text} as tier from customer c where c.tenant_id = ? and c.archived_at is null),
+       select c.id as customer_id, ${tier.text} as tier from customer c ${join} where c.tenant_id = ? and c.archived_at is null),
      prev as (select customer_id, computed_tier from customer_tier where tenant_id = ?),
      changed as (
        select x.customer_id, p.computed_tier as from_tier, x.tier as to_tier
@@ -101,7 +106,7 @@ export async function refreshTiers(em: Em, tenantId: string, at = new Date()): P
      select (select count(*) from computed)::int as customers, (select count(*) from history)::int as changed,
             (select count(*) from upserted)::int as written`,
     [...tier.params, tenantId, tenantId, tenantId, at, tenantId, at],
-  );
+  ));
   return Object.assign(new TierRefreshResult(), { customers: Number(row.customers), changed: Number(row.changed) });
 }
 

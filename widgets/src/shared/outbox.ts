@@ -179,6 +179,16 @@ function schedule(retry: boolean): void {
   state.delay = Math.min(state.delay * 2, MAX_RETRY_MS);
 }
 
+/** A v4 UUID; crypto.randomUUID only exists in secure contexts, so build one from random bytes elsewhere. */
+export function randomId(): string {
+  if (typeof crypto.randomUUID === 'function' && globalThis.isSecureContext !== false) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 /** Everything waiting to be sent, oldest first. */
 export async function pending(): Promise<OutboxEntry[]> {
   const all = await (await store()).all();
@@ -209,7 +219,7 @@ export function flush(): Promise<OutboxResult[]> {
  * submission's outcome, or undefined when a newer one under the same key replaced it first.
  */
 export async function submit(input: Omit<OutboxEntry, 'createdAt' | 'revision'>): Promise<OutboxResult | undefined> {
-  const entry: OutboxEntry = { ...input, createdAt: new Date().toISOString(), revision: crypto.randomUUID() };
+  const entry: OutboxEntry = { ...input, createdAt: new Date().toISOString(), revision: randomId() };
   await (await store()).put(entry);
   const results = await flush();
   return results.find((r) => r.entry.revision === entry.revision);

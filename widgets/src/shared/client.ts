@@ -38,15 +38,41 @@ interface GraphQLErrorBody {
   extensions?: { code?: string; reason?: string; retryable?: boolean; fields?: { path: string; message: string }[] };
 }
 
+export interface RequestOptions {
+  /** Sent as the Idempotency-Key header (mutations take it as an argument too). */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+/** A codegen TypedDocumentString: result and variable types travel with the document. */
+export interface TypedDocument<TResult, TVariables> {
+  __apiType?: (variables: TVariables) => TResult;
+  toString(): string;
+}
+
 /**
  * One GraphQL operation over fetch. A publishable key goes in Authorization (with the widget token,
- * if any, in X-Clientele-Widget-Token); a token alone goes in Authorization. Throws WidgetError.
+ * if any, in X-Clientele-Widget-Token); a token alone goes in Authorization. Throws WidgetError:
+ * NETWORK (retryable) when fetch fails, the server's `extensions.code` otherwise (retryable for 5xx,
+ * UNAVAILABLE, INTERNAL_SERVER_ERROR, RATE_LIMITED). An abort rejects with the AbortError itself.
  */
-export async function request<TResult, TVariables = Record<string, unknown>>(
+export function request<TResult, TVariables>(
+  config: RequestConfig,
+  document: TypedDocument<TResult, TVariables>,
+  variables?: TVariables,
+  options?: RequestOptions,
+): Promise<TResult>;
+export function request<TResult, TVariables = Record<string, unknown>>(
   config: RequestConfig,
   document: string | { toString(): string },
   variables?: TVariables,
-  options: { idempotencyKey?: string; signal?: AbortSignal } = {},
+  options?: RequestOptions,
+): Promise<TResult>;
+export async function request<TResult, TVariables>(
+  config: RequestConfig,
+  document: string | { toString(): string },
+  variables?: TVariables,
+  options: RequestOptions = {},
 ): Promise<TResult> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (config.publishableKey) {

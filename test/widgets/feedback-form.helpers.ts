@@ -1,0 +1,72 @@
+// Helpers shared by the feedback-form and outbox browser tests.
+import { inject, vi } from 'vitest';
+import { commands } from 'vitest/browser';
+import { discard, pending } from '../../widgets/src/shared/outbox.js';
+
+declare module 'vitest/browser' {
+  interface BrowserCommands {
+    adminGraphql(query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: { message: string }[] }>;
+  }
+}
+
+export const seed = inject('widgets');
+
+/**
+ * The browser's credential for the survey: the seeded publishable key once the server side of the
+ * widget contract exists; until then the ADMIN key stands in (same operations, no origin check).
+ */
+export const browserKey: string = seed.publishableKey ?? seed.adminKey;
+
+/** A GraphQL call with the ADMIN secret key, made from Node (command adminGraphql), else from the page. */
+export async function admin<T = any>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  let res: { data?: any; errors?: { message: string }[] };
+  try {
+    res = await commands.adminGraphql(query, variables);
+  } catch {
+    // The command is not registered in this vitest config: ask the server from the page instead.
+    const http = await fetch(seed.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${seed.adminKey}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    res = await http.json();
+  }
+  if (res.errors?.length) throw new Error(JSON.stringify(res.errors));
+  return res.data as T;
+}
+
+export interface StoredResponse {
+  id: string;
+  status: 'PARTIAL' | 'COMPLETE';
+  customerId: string | null;
+  answers: { questionId: string; value: number | null; choiceIds: string[] | null; text: string | null }[];
+}
+
+/** The responses to the seeded survey whose free-text answer is `marker` (each test writes its own). */
+export async function responsesWith(marker: string): Promise<StoredResponse[]> {
+  const data = await admin<{ surveyResponses: { nodes: StoredResponse[] } }>(
+    `query($s: ID!) { surveyResponses(filter: { surveyId: { eq: $s } }, first: 100) {
+       nodes { id status customerId answers { questionId value choiceIds text } } } }`,
+    { s: seed.survey.id },
+  );
+  return data.surveyResponses.nodes.filter((r) => r.answers.some((a) => a.text === marker));
+}
+
+/** Counts the requests this page sends under an idempotency key (fetch is spied, still real). */
+export function countRequests(): { count(key: string): number; restore(): void } {
+  const spy = vi.spyOn(globalThis, 'fetch');
+  return {
+    count: (key) =>
+      spy.mock.calls.filter(([, init]) => (init?.headers as Record<string, string> | undefined)?.['idempotency-key'] === key).length,
+    restore: () => spy.mockRestore(),
+  };
+}
+
+/** Empties the outbox and brings the network and the server back. */
+export async function resetNetworkAndOutbox(): Promise<void> {
+  await commands.failGraphql(null);
+  await commands.setOffline(false);
+  for (const entry of await pending()) await discard(entry.idempotencyKey);
+}
+
+export const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;

@@ -21,3 +21,17 @@ export const failGraphql: BrowserCommand<[status: number | null]> = async (ctx, 
     return route.fulfill({ status, headers: { ...cors, 'content-type': 'application/json' }, body: '{}' });
   });
 };
+
+/**
+ * (feedback form) Runs a GraphQL operation against the test server with tenant A's ADMIN secret key,
+ * from Node: the tests check what the server stored without giving the browser page a secret key.
+ */
+export const adminGraphql: BrowserCommand<[query: string, variables?: Record<string, unknown>]> = async (ctx, query, variables) => {
+  const { widgets } = ctx.project.getProvidedContext() as unknown as { widgets: { endpoint: string; adminKey: string } };
+  const res = await fetch(widgets.endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${widgets.adminKey}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data?: any; errors?: { message: string }[] };
+};

@@ -12,7 +12,13 @@ export default async function setup(project: TestProject) {
   const port = project.config.api?.port ?? Number(process.env.WIDGETS_BROWSER_PORT);
   const pageOrigin = `http://127.0.0.1:${port}`;
   server = await startTestServer();
-  const seed = await seedWidgets(server, [pageOrigin, `http://localhost:${port}`]);
+  let seed;
+  try {
+    seed = await seedWidgets(server, [pageOrigin, `http://localhost:${port}`]);
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
   project.provide('widgets', { ...seed, pageOrigin });
   return async () => {
     await server?.close();

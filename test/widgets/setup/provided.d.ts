@@ -12,17 +12,22 @@ export interface WidgetsSeed {
   customer: { id: string; name: string; company: string; title: string };
   /** A customer with no orders, interactions, cases or responses. */
   emptyCustomer: { id: string; name: string };
-  /** Publishable key allowed for pageOrigin; null until the server side of the contract exists. */
-  publishableKey: string | null;
+  /** Publishable key allowed for pageOrigin. */
+  publishableKey: string;
   /** A publishable key whose origins do not include pageOrigin. */
-  foreignPublishableKey: string | null;
-  /** Widget tokens for `customer` (and `emptyCustomer`); null until the server side exists. */
+  foreignPublishableKey: string;
+  /** Widget tokens (TTL one hour) for `customer` unless named otherwise. */
   tokens: {
-    card: string | null;
-    badge: string | null;
-    feedback: string | null;
-    expired: string | null;
-    emptyCard: string | null;
+    /** CUSTOMER_CARD + CHURN_BADGE. */
+    card: string;
+    /** CHURN_BADGE only. */
+    badge: string;
+    /** FEEDBACK only. */
+    feedback: string;
+    /** CUSTOMER_CARD + CHURN_BADGE, already expired. */
+    expired: string;
+    /** CUSTOMER_CARD + CHURN_BADGE for `emptyCustomer`. */
+    emptyCard: string;
   };
   /** An ACTIVE NPS survey with an NPS question plus RATING, SINGLE_CHOICE, MULTI_CHOICE and TEXT questions. */
   survey: {

@@ -99,10 +99,27 @@ export async function seedWidgets(s: TestServer, pageOrigins: string[]): Promise
   };
 }
 
-/** Publishable keys and widget tokens; nulls while the server side of the widget contract is missing. */
+const PK = `mutation($input: CreatePublishableKeyInput!) { createPublishableKey(input: $input) { key } }`;
+const TOKEN = `mutation($id: ID!, $scopes: [WidgetScope!]!, $ttl: Int) { createWidgetToken(customerId: $id, scopes: $scopes, ttlSeconds: $ttl) { token expiresAt } }`;
+
+/** Mints a widget token as a partner back end does (secret key). */
+export async function mintToken(s: TestServer, customerId: string, scopes: string[], ttlSeconds = 3600): Promise<string> {
+  return (await ok(s, TOKEN, { id: customerId, scopes, ttl: ttlSeconds })).createWidgetToken.token;
+}
+
+/** Publishable keys for the page's origins (and one for elsewhere) and widget tokens, including one already expired. */
 async function credentials(s: TestServer, customerId: string, emptyId: string, origins: string[]) {
-  const none = { publishableKey: null, foreignPublishableKey: null, tokens: { card: null, badge: null, feedback: null, expired: null, emptyCard: null } };
-  const probe = await s.gql('{ __type(name: "WidgetScope") { name } }');
-  if (!probe.data?.__type) return none;
-  return none;
+  const publishableKey = (await ok(s, PK, { input: { name: 'widget tests', allowedOrigins: origins } })).createPublishableKey.key;
+  const foreignPublishableKey = (await ok(s, PK, { input: { name: 'another site', allowedOrigins: ['https://elsewhere.example'] } })).createPublishableKey.key;
+  const expired = await mintToken(s, customerId, ['CUSTOMER_CARD', 'CHURN_BADGE'], 1);
+  const tokens = {
+    card: await mintToken(s, customerId, ['CUSTOMER_CARD', 'CHURN_BADGE']),
+    badge: await mintToken(s, customerId, ['CHURN_BADGE']),
+    feedback: await mintToken(s, customerId, ['FEEDBACK']),
+    emptyCard: await mintToken(s, emptyId, ['CUSTOMER_CARD', 'CHURN_BADGE']),
+    expired,
+  };
+  // JWT expiry has one-second resolution: make sure the short token is past it.
+  await new Promise((r) => setTimeout(r, 2100));
+  return { publishableKey, foreignPublishableKey, tokens };
 }

@@ -4,6 +4,20 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type CasePriority =
+  | 'HIGH'
+  | 'LOW'
+  | 'MEDIUM'
+  | 'URGENT';
+
+/** OPEN -> IN_PROGRESS | WAITING_CUSTOMER | RESOLVED; IN_PROGRESS <-> WAITING_CUSTOMER; IN_PROGRESS | WAITING_CUSTOMER -> RESOLVED; RESOLVED -> CLOSED, or back to IN_PROGRESS (reopen). CLOSED is final. */
+export type CaseStatus =
+  | 'CLOSED'
+  | 'IN_PROGRESS'
+  | 'OPEN'
+  | 'RESOLVED'
+  | 'WAITING_CUSTOMER';
+
 /** Where a customer touchpoint happened. */
 export type Channel =
   | 'CHAT'
@@ -18,6 +32,34 @@ export type Channel =
   | 'WEB'
   | 'WECHAT';
 
+/** HIGH from churn score highRiskScore (default 60), MEDIUM from mediumRiskScore (default 30); CHURNED when the lifecycle stage is CHURNED. */
+export type ChurnRiskLevel =
+  | 'CHURNED'
+  | 'HIGH'
+  | 'LOW'
+  | 'MEDIUM';
+
+export type CustomerKind =
+  | 'ORGANIZATION'
+  | 'PERSON';
+
+/** Where the customer is in their relationship, from the purchase history (rules in docs and server/metrics/lifecycle.ts). */
+export type LifecycleStage =
+  /** No purchase for churnedRecencyDays (default 365) or P(alive) below churnedPAlive (default 0.15). */
+  | 'CHURNED'
+  /** A one-time buyer past NEW; frequency or spend falling against their own baseline; overdue; or P(alive) below lowPAlive. */
+  | 'DECLINING'
+  /** Buying more often or spending more than their own baseline, or a repeat buyer in their first year. */
+  | 'GROWING'
+  /** A steady repeat customer. */
+  | 'MATURE'
+  /** First purchase within newCustomerDays (default 90). */
+  | 'NEW'
+  /** No purchase yet. */
+  | 'PROSPECT'
+  /** Bought again in the recent window after a gap of at least wonBackGapDays (default 180). */
+  | 'WON_BACK';
+
 /** NPS: value 0–10. RATING: value 1..scale. SINGLE_CHOICE: one choice id. MULTI_CHOICE: one or more choice ids. TEXT: up to 10,000 characters. */
 export type QuestionKind =
   | 'MULTI_CHOICE'
@@ -25,6 +67,20 @@ export type QuestionKind =
   | 'RATING'
   | 'SINGLE_CHOICE'
   | 'TEXT';
+
+/** Named cell of the R × FM grid (server/metrics/rfm.ts segmentOf). */
+export type RfmSegment =
+  | 'ABOUT_TO_SLEEP'
+  | 'AT_RISK'
+  | 'CANNOT_LOSE_THEM'
+  | 'CHAMPIONS'
+  | 'HIBERNATING'
+  | 'LOST'
+  | 'LOYAL'
+  | 'NEED_ATTENTION'
+  | 'NEW'
+  | 'POTENTIAL_LOYALIST'
+  | 'PROMISING';
 
 export type SubmitSurveyResponseInput = {
   answers: Array<SurveyAnswerInput>;
@@ -64,6 +120,16 @@ export type SurveyStatus =
   | 'CLOSED'
   | 'DRAFT';
 
+export type WidgetChurnBadgeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WidgetChurnBadgeQuery = { widgetCustomer: { id: string, displayName: string, churn: { level: ChurnRiskLevel, score: number | null, reasons: Array<{ code: string, message: string }> } | null } };
+
+export type WidgetCustomerCardQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WidgetCustomerCardQuery = { widgetCustomer: { id: string, displayName: string, kind: CustomerKind, company: string | null, title: string | null, currency: string, tier: string | null, rfmSegment: RfmSegment | null, lifecycleStage: LifecycleStage | null, openCaseCount: number, historicValue: { amount: string, currency: string } | null, predictedClv: { amount: string, currency: string } | null, churn: { level: ChurnRiskLevel, score: number | null, reasons: Array<{ code: string, message: string }> } | null, recentInteractions: Array<{ id: string, channel: Channel, occurredAt: string, summary: string | null }>, openCases: Array<{ id: string, subject: string, priority: CasePriority, status: CaseStatus, dueAt: string | null, breached: boolean }>, latestNps: { score: number, respondedAt: string } | null } };
+
 export type FeedbackFormSurveyQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -98,6 +164,72 @@ export class TypedDocumentString<TResult, TVariables>
   }
 }
 
+export const WidgetChurnBadgeDocument = new TypedDocumentString(`
+    query WidgetChurnBadge {
+  widgetCustomer {
+    id
+    displayName
+    churn {
+      level
+      score
+      reasons {
+        code
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WidgetChurnBadgeQuery, WidgetChurnBadgeQueryVariables>;
+export const WidgetCustomerCardDocument = new TypedDocumentString(`
+    query WidgetCustomerCard {
+  widgetCustomer {
+    id
+    displayName
+    kind
+    company
+    title
+    currency
+    tier
+    historicValue {
+      amount
+      currency
+    }
+    predictedClv {
+      amount
+      currency
+    }
+    rfmSegment
+    lifecycleStage
+    churn {
+      level
+      score
+      reasons {
+        code
+        message
+      }
+    }
+    recentInteractions {
+      id
+      channel
+      occurredAt
+      summary
+    }
+    openCases {
+      id
+      subject
+      priority
+      status
+      dueAt
+      breached
+    }
+    openCaseCount
+    latestNps {
+      score
+      respondedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WidgetCustomerCardQuery, WidgetCustomerCardQueryVariables>;
 export const FeedbackFormSurveyDocument = new TypedDocumentString(`
     query FeedbackFormSurvey($id: ID!) {
   survey(id: $id) {

@@ -1,16 +1,7 @@
-import { ContextConsumer, ContextRoot } from '@lit/context';
+import { ContextConsumer } from '@lit/context';
 import { LitElement, type PropertyDeclarations } from 'lit';
 import { defaultEndpoint, widgetConfigContext, type WidgetConfig } from './config.js';
 import { resolveLocale, type Locale } from './i18n.js';
-
-// Widgets may be upgraded before <crm-provider> is defined (per-element modules load in any order):
-// a ContextRoot replays their context requests when a provider appears. One per page.
-const ROOT_FLAG = Symbol.for('clientele.context-root');
-const g = globalThis as { [ROOT_FLAG]?: boolean };
-if (!g[ROOT_FLAG] && typeof document !== 'undefined') {
-  g[ROOT_FLAG] = true;
-  new ContextRoot().attach(document.documentElement);
-}
 
 /**
  * Base class of every Clientele widget: reads the nearest `<crm-provider>`'s configuration through
@@ -40,15 +31,24 @@ export class CrmElement extends LitElement {
 
   constructor() {
     super();
-    new ContextConsumer(this, {
+    let answered = false;
+    const consumer = new ContextConsumer(this, {
       context: widgetConfigContext,
       subscribe: true,
       callback: (value) => {
+        answered = true;
         this._provided = value ?? {};
         this.requestUpdate();
         this.configChanged();
       },
     });
+    // Per-element modules load in any order: when <crm-provider> is defined after this element
+    // connected, nobody answered its request yet, so ask again (cheaper than a ContextRoot).
+    if (!customElements.get('crm-provider')) {
+      void customElements.whenDefined('crm-provider').then(() => {
+        if (!answered && this.isConnected) consumer.hostConnected();
+      });
+    }
   }
 
   /** `en` or `zh-CN`: the `locale` attribute, the provider's, then `lang` around the element, then the browser. */

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { chromiumArgs, chromiumPath } from './test/widgets/setup/chromium.js';
-import { setOffline, failGraphql } from './test/widgets/setup/commands.js';
+import * as widgetCommands from './test/widgets/setup/commands.js';
 
 const require = createRequire(import.meta.url);
 
@@ -58,7 +58,8 @@ export default defineConfig({
             headless: true,
             provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
             instances: [{ browser: 'chromium' }],
-            commands: { setOffline, failGraphql },
+            // Every export of commands.ts is a browser command (typed for tests in browser-commands.d.ts).
+            commands: { ...widgetCommands },
             screenshotFailures: false,
           },
         },

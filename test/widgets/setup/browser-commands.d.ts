@@ -5,5 +5,6 @@ declare module 'vitest/browser' {
   interface BrowserCommands {
     setOffline(offline: boolean): Promise<void>;
     failGraphql(status: number | null): Promise<void>;
+    adminGraphql(query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: { message: string }[] }>;
   }
 }

@@ -52,20 +52,30 @@ export async function responsesWith(marker: string): Promise<StoredResponse[]> {
   return data.surveyResponses.nodes.filter((r) => r.answers.some((a) => a.text === marker));
 }
 
-/** Counts the requests this page sends under an idempotency key (fetch is spied, still real). */
-export function countRequests(): { count(key: string): number; restore(): void } {
-  const spy = vi.spyOn(globalThis, 'fetch');
+/**
+ * Watches this page's fetches (still real) and can take them off the network: while `offline(true)`,
+ * every fetch fails the way it does without a connection (TypeError). Playwright's own offline mode
+ * cannot be used here: it also cuts the page's connection to the Vitest runner.
+ */
+export function network(): { count(key: string): number; offline(on: boolean): void; restore(): void } {
+  const real = globalThis.fetch.bind(globalThis);
+  let down = false;
+  const spy = vi
+    .spyOn(globalThis, 'fetch')
+    .mockImplementation((input, init) => (down ? Promise.reject(new TypeError('Failed to fetch')) : real(input, init)));
   return {
     count: (key) =>
       spy.mock.calls.filter(([, init]) => (init?.headers as Record<string, string> | undefined)?.['idempotency-key'] === key).length,
+    offline: (on) => {
+      down = on;
+    },
     restore: () => spy.mockRestore(),
   };
 }
 
-/** Empties the outbox and brings the network and the server back. */
+/** Empties the outbox and brings the server back. */
 export async function resetNetworkAndOutbox(): Promise<void> {
   await commands.failGraphql(null);
-  await commands.setOffline(false);
   for (const entry of await pending()) await discard(entry.idempotencyKey);
 }
 

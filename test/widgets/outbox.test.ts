@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { commands } from 'vitest/browser';
 import { FeedbackFormSubmitDocument } from '../../widgets/src/gql/graphql.js';
 import { flush, pending, randomId, submit, subscribe, type OutboxResult } from '../../widgets/src/shared/outbox.js';
-import { browserKey, countRequests, resetNetworkAndOutbox, responsesWith, seed, unique } from './feedback-form.helpers.js';
+import { browserKey, network, resetNetworkAndOutbox, responsesWith, seed, unique } from './feedback-form.helpers.js';
 
 /** A complete answer to the seeded survey, told apart on the server by its comment. */
 function submission(idempotencyKey: string, marker: string, nps = 8) {
@@ -57,10 +57,10 @@ async function rawIndexedDbKeys(): Promise<string[]> {
   }
 }
 
-let requests: ReturnType<typeof countRequests>;
+let requests: ReturnType<typeof network>;
 beforeEach(async () => {
   await resetNetworkAndOutbox();
-  requests = countRequests();
+  requests = network();
 });
 afterEach(async () => {
   requests.restore();
@@ -99,13 +99,14 @@ describe('offline outbox', () => {
   it('keeps an answer made offline and sends it once when the browser comes back online (the online event)', async () => {
     const key = randomId();
     const marker = unique('outbox-offline');
-    await commands.setOffline(true);
+    requests.offline(true);
     const first = await submit(submission(key, marker, 3));
     expect(first).toMatchObject({ status: 'kept', error: { code: 'NETWORK', retryable: true } });
     expect(await rawIndexedDbKeys()).toEqual([key]);
 
     const delivered = next(key, 'delivered');
-    await commands.setOffline(false); // the browser fires `online`; nothing else triggers the resend
+    requests.offline(false);
+    window.dispatchEvent(new Event('online')); // what the browser fires on reconnecting; nothing else resends now
     await delivered;
     expect(await pending()).toEqual([]);
     const stored = await responsesWith(marker);

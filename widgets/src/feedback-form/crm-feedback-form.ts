@@ -11,6 +11,7 @@ import '../nps-scale/index.js';
 import type { CrmNpsScale } from '../nps-scale/crm-nps-scale.js';
 import { request, WidgetError } from '../shared/client.js';
 import { CrmElement } from '../shared/crm-element.js';
+import { baseStyles } from '../shared/styles.js';
 import { translator } from '../shared/i18n.js';
 import { flush, pending, randomId, submit, subscribe, type OutboxResult } from '../shared/outbox.js';
 import { feedbackMessages, type FeedbackMessage } from './feedback-form.messages.js';
@@ -151,7 +152,7 @@ function toInputs(survey: Survey, answers: Record<string, Answer>): AnswerInput[
  * @cssproperty --crm-feedback-padding - Inner padding.
  */
 export class CrmFeedbackForm extends CrmElement {
-  static override styles = feedbackFormStyles;
+  static override styles = [baseStyles, feedbackFormStyles];
   static override properties: PropertyDeclarations = {
     ...CrmElement.properties,
     surveyId: { type: String, attribute: 'survey-id' },
@@ -425,15 +426,15 @@ export class CrmFeedbackForm extends CrmElement {
     const t = this.#t;
     switch (this._view) {
       case 'loading':
-        return html`<div part="loading" role="status" aria-live="polite">
-          <span class="sr-only">${t('loading')}</span>
+        return html`<div part="loading" role="status" lang=${this.locale}>
+          <span class="visually-hidden">${t('loading')}</span>
           <div class="skeleton title"></div>
           <div class="skeleton"></div>
           <div class="skeleton short"></div>
         </div>`;
       case 'error': {
         const error = this._loadError;
-        return html`<div part="load-error" role="alert">
+        return html`<div part="load-error" role="alert" lang=${this.locale}>
           <p>${error?.code === 'NOT_FOUND' ? t('notFound') : t('loadError')}</p>
           ${error?.retryable !== false
             ? html`<button type="button" part="retry" @click=${() => this.retry()}>${t('retry')}</button>`
@@ -441,7 +442,7 @@ export class CrmFeedbackForm extends CrmElement {
         </div>`;
       }
       case 'done':
-        return html`<div part="thanks" class="done" tabindex="-1">
+        return html`<div part="thanks" class="done" tabindex="-1" lang=${this.locale}>
           <h2>${t('thanks')}</h2>
           <p part="status" role="status">${this._queued ? t('thanksQueued') : t('thanksSent')}</p>
         </div>`;
@@ -461,7 +462,7 @@ export class CrmFeedbackForm extends CrmElement {
         ? t(this._notice as FeedbackMessage, { count: this._invalid.length })
         : '';
     return html`
-      <form part="form" novalidate aria-labelledby="title" @submit=${this.#onSubmit}>
+      <form part="form" lang=${locale} novalidate aria-labelledby="title" @submit=${this.#onSubmit}>
         <h2 id="title" part="title">${pick(survey.title, locale)}</h2>
         ${description ? html`<p part="description">${description}</p>` : nothing}
         ${survey.questions.map((q, i) => this.#renderQuestion(q, i))}
@@ -520,7 +521,7 @@ export class CrmFeedbackForm extends CrmElement {
           <input
             type="radio"
             name="q${i}"
-            .value=${String(n)}
+            value=${n}
             .checked=${answer?.value === n}
             ?required=${q.required}
             aria-invalid=${ariaInvalid}
@@ -537,7 +538,7 @@ export class CrmFeedbackForm extends CrmElement {
           <input
             type=${multi ? 'checkbox' : 'radio'}
             name="q${i}"
-            .value=${c.id}
+            value=${c.id}
             .checked=${chosen.includes(c.id)}
             ?required=${q.required && !multi}
             aria-invalid=${ariaInvalid}

@@ -1,27 +1,13 @@
 import { css } from 'lit';
 
-// Theming only through the documented custom properties and parts; every value has a fallback.
+// On top of the shared baseStyles (isolation, font, focus ring). Theming only through the documented custom properties and parts; every value has a fallback.
 export const feedbackFormStyles = css`
   :host {
-    display: block;
-    box-sizing: border-box;
     max-width: var(--crm-feedback-max-width, 40rem);
     padding: var(--crm-feedback-padding, 1.25rem);
-    font-family: var(--crm-font-family, system-ui, sans-serif);
-    font-size: var(--crm-font-size, 1rem);
-    line-height: 1.5;
-    color: var(--crm-color-text, #1f2328);
     background: var(--crm-color-surface, #fff);
     border: 1px solid var(--crm-color-border, #d0d7de);
     border-radius: var(--crm-radius, 0.5rem);
-  }
-  :host([hidden]) {
-    display: none;
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: inherit;
   }
   h2 {
     margin: 0 0 0.5rem;
@@ -152,17 +138,7 @@ export const feedbackFormStyles = css`
   .status:empty {
     margin: 0;
   }
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
-  }
+
   .skeleton {
     height: 0.875rem;
     margin: 0 0 0.75rem;

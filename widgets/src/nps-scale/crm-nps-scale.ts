@@ -1,5 +1,6 @@
 import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import { resolveLocale, translator, type Locale } from '../shared/i18n.js';
+import { baseStyles } from '../shared/styles.js';
 import { npsMessages } from './nps-scale.messages.js';
 import { npsScaleStyles } from './nps-scale.styles.js';
 
@@ -55,7 +56,7 @@ function toScore(value: unknown): number | null {
  */
 export class CrmNpsScale extends LitElement {
   static formAssociated = true;
-  static override styles = npsScaleStyles;
+  static override styles = [baseStyles, npsScaleStyles];
   static override properties: PropertyDeclarations = {
     name: { type: String, reflect: true },
     value: { noAccessor: true, converter: (v: string | null) => toScore(v) },
@@ -240,13 +241,15 @@ export class CrmNpsScale extends LitElement {
   }
 
   protected override render() {
-    const t = translator(npsMessages, this.#locale);
+    const locale = this.#locale;
+    const t = translator(npsMessages, locale);
     const disabled = this.#isDisabled;
     const stop = this.#tabStop();
     const invalid = !!this.error;
     return html`
       <div
         part="group"
+        lang=${locale}
         class=${invalid ? 'invalid' : ''}
         role="radiogroup"
         aria-label=${this.#accessibleName(t)}

@@ -1,15 +1,7 @@
 import { css } from 'lit';
 
-// Theming only through the documented custom properties and parts; every value has a fallback.
+// On top of the shared baseStyles (isolation, font, focus ring). Theming only through the documented custom properties and parts; every value has a fallback.
 export const npsScaleStyles = css`
-  :host {
-    display: block;
-    font-family: var(--crm-font-family, system-ui, sans-serif);
-    color: var(--crm-color-text, #1f2328);
-  }
-  :host([hidden]) {
-    display: none;
-  }
   .options {
     display: flex;
     flex-wrap: wrap;

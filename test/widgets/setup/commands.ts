@@ -5,9 +5,43 @@ import type { BrowserCommand } from 'vitest/node';
  * Typed for the browser side in ./browser-commands.d.ts. The feedback-form tests add theirs here too.
  */
 
-/** Takes the page's browser context off the network (fetch fails) or back on. */
+import type { Page, Route } from 'playwright';
+
+const offlineHandlers = new WeakMap<Page, (route: Route) => Promise<void>>();
+
+/**
+ * Takes the page off the network or back on, as its code sees it: every request to another origin
+ * fails like a dropped connection, `navigator.onLine` turns false and `offline` / `online` fire.
+ * (Playwright's context.setOffline(true) would also cut Vitest's own connection to the page, which
+ * hangs the run; the test page's origin, the Vitest server, therefore stays reachable.)
+ */
 export const setOffline: BrowserCommand<[offline: boolean]> = async (ctx, offline) => {
-  await ctx.context.setOffline(offline);
+  const { page } = ctx;
+  const previous = offlineHandlers.get(page);
+  if (previous) {
+    await page.unroute('**/*', previous);
+    offlineHandlers.delete(page);
+  }
+  if (offline) {
+    const own = new URL(page.url()).origin;
+    const handler = async (route: Route) => {
+      if (new URL(route.request().url()).origin === own) return route.fallback();
+      return route.abort('internetdisconnected');
+    };
+    offlineHandlers.set(page, handler);
+    await page.route('**/*', handler);
+  }
+  for (const frame of page.frames()) {
+    await frame
+      .evaluate((off) => {
+        // Runs in the page (no DOM types here).
+        const g = globalThis as any;
+        if (off) Object.defineProperty(g.navigator, 'onLine', { configurable: true, get: () => false });
+        else delete g.navigator.onLine;
+        g.dispatchEvent(new g.Event(off ? 'offline' : 'online'));
+      }, offline)
+      .catch(() => {}); // a frame that is navigating away
+  }
 };
 
 /** Makes every request to a /graphql endpoint answer with `status` (empty JSON body); null restores the real server. */

@@ -97,11 +97,11 @@ export class CrmCustomerCard extends CrmElement {
 
   protected override render() {
     const t = translator(cardMessages, this.locale);
+    if (!this.config.token) return html`<div part="card" class="card"><p class="muted">${t('empty')}</p></div>`;
     // A fresh load (or a retry) shows the skeleton, even over older data.
     if (this._task.status === TaskStatus.PENDING) return this._skeleton(t);
     if (this._task.status === TaskStatus.ERROR) return this._errorView(t, this._task.error);
-    if (this._task.status === TaskStatus.COMPLETE && this._task.value) return this._customer(t, this._task.value, this.locale);
-    return html`<div part="card" class="card"><p class="muted">${t('empty')}</p></div>`;
+    return this._task.value ? this._customer(t, this._task.value, this.locale) : this._skeleton(t);
   }
 
   private _skeleton(t: (k: CardKey) => string) {
@@ -169,7 +169,7 @@ export class CrmCustomerCard extends CrmElement {
           </dd>
         </div>
       </dl>
-      <section aria-labelledby=${id('interactions')}>
+      <div class="section" role="group" aria-labelledby=${id('interactions')}>
         <p class="section-title" id=${id('interactions')}>${t('recentInteractions')}</p>
         ${c.recentInteractions.length
           ? html`<ul part="interactions">
@@ -182,8 +182,8 @@ export class CrmCustomerCard extends CrmElement {
               )}
             </ul>`
           : html`<p class="muted">${t('noInteractions')}</p>`}
-      </section>
-      <section aria-labelledby=${id('cases')}>
+      </div>
+      <div class="section" role="group" aria-labelledby=${id('cases')}>
         <p class="section-title" id=${id('cases')}>${t('openCases', { count: c.openCaseCount })}</p>
         ${c.openCases.length
           ? html`<ul part="cases">
@@ -200,7 +200,7 @@ export class CrmCustomerCard extends CrmElement {
               ? html`<p class="muted">${t('moreCases', { count: c.openCaseCount - c.openCases.length })}</p>`
               : nothing}`
           : html`<p class="muted">${t('noCases')}</p>`}
-      </section>
+      </div>
     </article>`;
   }
 }

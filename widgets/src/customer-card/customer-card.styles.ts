@@ -48,7 +48,7 @@ export const cardStyles = css`
     font-weight: 600;
     overflow-wrap: anywhere;
   }
-  section {
+  .section {
     margin-top: 0.9rem;
     padding-top: 0.6rem;
     border-top: 1px solid var(--crm-color-border, #d0d7de);

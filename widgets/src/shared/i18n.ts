@@ -71,7 +71,7 @@ export function formatMoney(amount: string | number, currency: string, locale: L
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 86400],
   ['month', 30 * 86400],
-  ['week', 7 * 86400],
+  // No weeks: "9 days ago" says more than "last week".
   ['day', 86400],
   ['hour', 3600],
   ['minute', 60],

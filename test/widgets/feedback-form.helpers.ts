@@ -80,3 +80,13 @@ export async function resetNetworkAndOutbox(): Promise<void> {
 }
 
 export const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+
+
+/**
+ * Cancels the outbox's backoff retry (armed after a failed send), so a test decides when the kept
+ * answer goes out (online event, flush, next page load) instead of a timer racing it on a slow machine.
+ */
+export function stopRetryTimer(): void {
+  const state = (globalThis as Record<symbol, { timer?: ReturnType<typeof setTimeout> } | undefined>)[Symbol.for('clientele.outbox')];
+  clearTimeout(state?.timer);
+}

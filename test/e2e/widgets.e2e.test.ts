@@ -139,7 +139,7 @@ describe.skipIf(!hasChromium)('built widgets embedded in host pages (real Chromi
       expect(await page.locator('crm-customer-card [part=cases]').textContent()).toContain('Damaged parcel');
       expect(await page.locator('#risk-only [part=label]').textContent()).toBe('High churn risk');
       // The script was loaded twice plus a per-element module: each element is still defined once, quietly.
-      expect(await page.evaluate(() => (customElements.get('crm-churn-badge') as unknown as { crmVersion: string }).crmVersion)).toBe('0.1.0');
+      expect(await page.evaluate(`customElements.get('crm-churn-badge').crmVersion`)).toBe('0.1.0');
 
       const marker = `e2e-plain-${Date.now()}`;
       await answerSurvey(page, marker);
@@ -168,11 +168,10 @@ describe.skipIf(!hasChromium)('built widgets embedded in host pages (real Chromi
       </main></body></html>`, { 'content-security-policy': CSP });
     const context = await browser.newContext();
     // Registered through the DevTools protocol, so the page's CSP does not apply to this listener itself.
-    await context.addInitScript(() => {
-      const w = window as unknown as { __violations: string[] };
-      w.__violations = [];
-      document.addEventListener('securitypolicyviolation', (e) => w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
-    });
+    await context.addInitScript(`
+      window.__violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+    `);
     const page = await context.newPage();
     const problems = watch(page);
     try {
@@ -186,14 +185,14 @@ describe.skipIf(!hasChromium)('built widgets embedded in host pages (real Chromi
       await zhBadge.locator('[part=badge]:is(.LOW, .MEDIUM, .HIGH, .CHURNED)').waitFor();
       expect(await zhBadge.locator('[part=label]').textContent()).toMatch(/^(流失风险[低中高]|已流失)$/);
       // Styles apply (constructable stylesheets are allowed under style-src 'self').
-      expect(await page.locator('crm-customer-card [part=card]').evaluate((el) => getComputedStyle(el).borderTopStyle)).toBe('solid');
+      expect(await page.locator('crm-customer-card [part=card]').evaluate((el) => (globalThis as any).getComputedStyle(el).borderTopStyle)).toBe('solid');
 
       const marker = `e2e-csp-${Date.now()}`;
       await answerSurvey(page, marker);
       expect(await responsesWith(marker)).toHaveLength(1);
 
       await zhBadge.locator('[part=badge]').focus();
-      expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
+      expect(await page.evaluate('window.__violations')).toEqual([]);
       expect(problems).toEqual({ console: [], errors: [] });
     } finally {
       await context.close();

@@ -64,10 +64,13 @@ describe('the widgets demo page', () => {
     const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
     expect(claims.exp - claims.iat).toBe(900);
     expect(claims.scp).toEqual(['CUSTOMER_CARD', 'CHURN_BADGE']);
-    const res = await gql('{ widgetCustomer { id displayName openCaseCount recentInteractions { id } churn { level } } }', {}, { authorization: `Bearer ${token}` });
+    const res = await gql('{ widgetCustomer { id displayName openCaseCount openCases { breached } latestNps { score } recentInteractions { id } churn { level } } }', {}, { authorization: `Bearer ${token}` });
     expect(res.errors).toBeUndefined();
     expect(res.data.widgetCustomer.id).toBe(customerId);
     expect(res.data.widgetCustomer.recentInteractions.length).toBeGreaterThan(0);
+    // Something in every section of the card: an overdue complaint and a detractor's NPS answer.
+    expect(res.data.widgetCustomer.openCases).toContainEqual({ breached: true });
+    expect(res.data.widgetCustomer.latestNps).toEqual({ score: 5 });
     // A new token on every page view.
     const again = await (await fetch(`${origin()}/`)).text();
     expect(attr(again, 'crm-customer-card', 'token')).not.toBe(token);

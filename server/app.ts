@@ -104,7 +104,7 @@ export interface App {
   /** Signs and verifies widget tokens with this app's secret. */
   widgetTokens: WidgetTokens;
   /** What the demo page at / embeds; set once the demo is ready (after listen, when the port is known). */
-  demo: { current: DemoWidgets | null };
+  demo: { current: DemoWidgets | null; unavailable?: string };
   close(): Promise<void>;
 }
 
@@ -221,8 +221,11 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
   });
 
   app.get('/', async (req, res, next) => {
-    if (!config.seedDemo) {
-      res.json({ name: 'Clientele', graphql: '/graphql', docs: 'POST GraphQL to /graphql with Authorization: Bearer <key>' });
+    if (!config.seedDemo || demo.unavailable) {
+      res.json({
+        name: 'Clientele', graphql: '/graphql', docs: 'POST GraphQL to /graphql with Authorization: Bearer <key>',
+        ...(demo.unavailable ? { demo: demo.unavailable } : {}),
+      });
       return;
     }
     if (!demo.current) {

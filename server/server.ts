@@ -43,7 +43,10 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
     // After listen: the demo's publishable key must name this port's origins.
     app.demo.current = await ensureDemoWidgets(sqlEm(orm), config, port);
     if (app.demo.current) say(`Widgets demo: http://localhost:${port}/`);
-    else say('Widgets demo unavailable: this database has no demo tenant (or its ADMIN key file is gone)');
+    else {
+      app.demo.unavailable = 'unavailable: this database has no demo tenant (or its ADMIN key file is gone)';
+      say(`Widgets demo ${app.demo.unavailable}`);
+    }
   }
   say(`Database: ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${path.join(config.dataDir, 'pglite')}`}`);
   const keyFile = path.join(config.dataDir, 'demo-admin-key');

@@ -7,7 +7,13 @@ import type { WidgetTokens } from '../auth/widget-tokens.service.js';
 import type { Config } from '../config.js';
 import type { Em } from '../db/orm.js';
 import { DEMO_SLUG } from '../db/seed/demo.js';
+import { CaseKind, CasePriority } from '../cases/case.entity.js';
+import type { OpenServiceCaseInput } from '../cases/case.inputs.js';
+import { openServiceCase } from '../cases/case.service.js';
+import { Channel } from '../graphql/enums.js';
+import { submitSurveyResponse } from '../surveys/response.service.js';
 import { SurveyKind, SurveyStatus } from '../surveys/survey.entity.js';
+import type { SubmitSurveyResponseInput } from '../surveys/survey.inputs.js';
 import { createSurvey, setSurveyStatus } from '../surveys/survey.service.js';
 import { findTenantBySlug } from '../tenants/tenant.service.js';
 
@@ -46,6 +52,7 @@ export async function ensureDemoWidgets(em: Em, config: Config, port: number): P
   const publishableKey = await ensureDemoPublishableKey(em, config, tenant.id, demoOrigins(port));
   const customer = await pickDemoCustomer(em, tenant.id);
   if (!customer) return null;
+  await giveDemoCustomerAStory(em, admin, customer.id, surveyId);
   return { tenantId: tenant.id, mintingKeyId: admin.keyId, customerId: customer.id, customerName: customer.name, surveyId, publishableKey };
 }
 
@@ -97,6 +104,33 @@ async function pickDemoCustomer(em: Em, tenantId: string): Promise<{ id: string;
     [tenantId],
   );
   return row ?? null;
+}
+
+/**
+ * An open complaint past its SLA and a detractor's NPS answer, so the card has something in
+ * every section. Done once per customer: later starts find them there.
+ */
+async function giveDemoCustomerAStory(em: Em, admin: Principal, customerId: string, surveyId: string): Promise<void> {
+  const open = await em.execute<{ one: number }[]>(
+    `select 1 as one from service_case where tenant_id = ? and customer_id = ? and status not in ('RESOLVED', 'CLOSED') limit 1`,
+    [admin.tenantId, customerId],
+  );
+  if (!open.length) {
+    await openServiceCase(em, admin, {
+      customerId, kind: CaseKind.COMPLAINT, priority: CasePriority.HIGH, channel: Channel.PHONE,
+      subject: 'Second late delivery this quarter', openedAt: new Date(Date.now() - 2 * 86_400_000),
+    } as OpenServiceCaseInput, null);
+  }
+  const [question] = await em.execute<{ id: string }[]>(
+    `select q->>'id' as id from survey s join survey_version v on v.tenant_id = s.tenant_id and v.survey_id = s.id and v.version = s.version,
+            jsonb_array_elements(v.questions) q
+      where s.tenant_id = ? and s.id = ? and q->>'kind' = 'NPS' limit 1`,
+    [admin.tenantId, surveyId],
+  );
+  if (!question) return;
+  await submitSurveyResponse(em, admin, {
+    surveyId, customerId, channel: Channel.WEB, partial: false, answers: [{ questionId: question.id, value: 5 }],
+  } as SubmitSurveyResponseInput, `demo-widgets-nps-${customerId}`);
 }
 
 const escapeHtml = (value: string): string =>

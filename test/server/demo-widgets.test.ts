@@ -64,13 +64,17 @@ describe('the widgets demo page', () => {
     const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
     expect(claims.exp - claims.iat).toBe(900);
     expect(claims.scp).toEqual(['CUSTOMER_CARD', 'CHURN_BADGE']);
-    const res = await gql('{ widgetCustomer { id displayName openCaseCount recentInteractions { id } churn { level } } }', {}, { authorization: `Bearer ${token}` });
-    expect(res.errors).toBeUndefined();
+    const res = await gql('{ widgetCustomer { id displayName openCaseCount openCases { breached } latestNps { score } recentInteractions { id } churn { level } } }', {}, { authorization: `Bearer ${token}` });
+    expect(res.errors, JSON.stringify(res)).toBeUndefined();
     expect(res.data.widgetCustomer.id).toBe(customerId);
-    expect(res.data.widgetCustomer.recentInteractions.length).toBeGreaterThan(0);
+    const seen = JSON.stringify(res.data);
+    expect(res.data.widgetCustomer.recentInteractions.length, seen).toBeGreaterThan(0);
+    // Something in every section of the card: an overdue complaint and a detractor's NPS answer.
+    expect(res.data.widgetCustomer.openCases, seen).toContainEqual({ breached: true });
+    expect(res.data.widgetCustomer.latestNps, seen).toEqual({ score: 5 });
     // A new token on every page view.
     const again = await (await fetch(`${origin()}/`)).text();
-    expect(attr(again, 'crm-customer-card', 'token')).not.toBe(token);
+    expect(attr(again, 'crm-customer-card', 'token'), 'a fresh token per view').not.toBe(token);
   });
 
   it('embeds the feedback form with an ACTIVE NPS survey and a publishable key for this origin', async () => {

@@ -239,16 +239,25 @@ describe('<crm-feedback-form> saving and submitting', () => {
     const submits: CustomEvent<FeedbackSubmitDetail>[] = [];
     document.addEventListener('crm-feedback-submit', (e) => submits.push(e));
 
-    const partial = nextEvent<FeedbackSubmitDetail>('crm-feedback-submit', (d) => !d.final);
     await userEvent.click(npsButton(el, 9));
     await userEvent.fill(textarea(el), marker);
-    const saved = await partial;
+    // Saved without pressing Send (one or more debounced partial saves, however slow the machine).
+    let stored: Awaited<ReturnType<typeof responsesWith>> = [];
+    await vi.waitFor(
+      async () => {
+        stored = await responsesWith(marker);
+        expect(stored).toHaveLength(1);
+      },
+      { timeout: 15_000, interval: 250 },
+    );
+    expect(stored[0].status).toBe('PARTIAL');
+    expect(stored[0].answers.find((a) => a.questionId === 'nps')?.value).toBe(9);
+    await vi.waitFor(() => expect(submits.some((e) => !e.detail.final && e.detail.responseId === stored[0].id)).toBe(true));
+    const saved = submits[0];
     expect(saved.bubbles && saved.composed).toBe(true);
     expect(saved.target).toBe(el);
-    let stored = await responsesWith(marker);
-    expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ id: saved.detail.responseId, status: 'PARTIAL' });
-    expect(stored[0].answers.find((a) => a.questionId === 'nps')?.value).toBe(9);
+    expect(saved.detail).toEqual({ responseId: stored[0].id, final: false });
+    await settled(el);
     expect(text($(el, '[part="status"]'))).toBe('Your answers so far are saved.');
 
     await userEvent.click(input(el, 1, '4'));
@@ -590,6 +599,33 @@ describe('offline outbox (shared/outbox.ts)', () => {
       open.mockRestore();
       state.store = saved;
     }
+  });
+
+  it('moves answers kept in localStorage into IndexedDB once IndexedDB can be opened again (next page load)', async () => {
+    const state = (globalThis as Record<symbol, { store?: unknown }>)[Symbol.for('clientele.outbox')]!;
+    const key = randomId();
+    const marker = unique('outbox-migrate');
+    state.store = undefined;
+    const open = vi.spyOn(indexedDB, 'open').mockImplementation(() => {
+      throw new DOMException('IndexedDB is disabled', 'SecurityError');
+    });
+    try {
+      await commands.failGraphql(503);
+      expect(await submit(submission(key, marker))).toMatchObject({ status: 'kept' });
+      stopRetryTimer();
+    } finally {
+      open.mockRestore();
+      state.store = undefined; // the next page load chooses its storage afresh
+    }
+    expect(Object.keys(JSON.parse(localStorage.getItem('clientele-widgets.outbox') ?? '{}'))).toEqual([key]);
+
+    expect((await pending()).map((e) => e.idempotencyKey)).toEqual([key]);
+    expect(await rawIndexedDbKeys()).toEqual([key]);
+    expect(localStorage.getItem('clientele-widgets.outbox')).toBeNull();
+    await commands.failGraphql(null);
+    await flush();
+    expect(await pending()).toEqual([]);
+    expect(await responsesWith(marker)).toHaveLength(1);
   });
 
   it.skipIf(!seed.tokens.expired)('delivers an answer whose widget token expired while it waited, unlinked rather than lost', async () => {

@@ -126,11 +126,30 @@ function localStore(): Store {
 
 function store(): Promise<Store> {
   return (state.store ??= (async () => {
+    let db: IDBDatabase;
     try {
-      return idbStore(await openIdb());
+      db = await openIdb();
     } catch {
       return localStore();
     }
+    // A newer script upgrading the database elsewhere: let it, and reopen on next use.
+    db.onversionchange = () => {
+      db.close();
+      state.store = undefined;
+    };
+    const idb = idbStore(db);
+    // Answers an earlier page had to keep in localStorage move into IndexedDB, so none is stranded.
+    const fallback = localStore();
+    const stranded = await fallback.all();
+    if (stranded.length) {
+      const kept = new Map((await idb.all()).map((e) => [e.idempotencyKey, e.createdAt]));
+      for (const entry of stranded) {
+        const other = kept.get(entry.idempotencyKey);
+        if (!other || other < entry.createdAt) await idb.put(entry);
+        await fallback.remove(entry.idempotencyKey, entry.revision);
+      }
+    }
+    return idb;
   })());
 }
 

@@ -430,6 +430,15 @@ describe('<crm-feedback-form> errors', () => {
     expect(text($(el, '[part="load-error"] p'))).toBe('This survey is not available.');
     expect($(el, '[part="retry"]')).toBeNull();
   });
+  it.skipIf(!seed.foreignPublishableKey)('cannot load with a publishable key for another site: CORS hides the survey from this page', async () => {
+    const failed = nextEvent<FeedbackErrorDetail>('crm-feedback-error');
+    const el = mount({ 'publishable-key': seed.foreignPublishableKey! });
+    // The server answers without Access-Control-Allow-Origin, so the browser reports a network failure.
+    expect((await failed).detail).toEqual({ code: 'NETWORK', retryable: true });
+    await settled(el);
+    expect(text($(el, '[part="load-error"] p'))).toBe('We couldn’t load this survey.');
+    expect($(el, 'form')).toBeNull();
+  });
 });
 
 describe('<crm-feedback-form> accessibility', () => {

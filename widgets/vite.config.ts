@@ -36,6 +36,11 @@ function squeezeTemplates(): Plugin {
       }
       return out === code ? null : { code: out, map: null };
     },
+    // After minification the only raw newlines left are inside template literals (Lit's html``):
+    // a newline plus indentation is whitespace HTML collapses anyway, so one space says the same.
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) if (file.type === 'chunk') file.code = file.code.replace(/\n\s*/g, ' ');
+    },
   };
 }
 

@@ -1,20 +1,69 @@
 import { createRequire } from 'node:module';
+import net from 'node:net';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { chromiumArgs, chromiumPath } from './test/widgets/setup/chromium.js';
+import * as widgetCommands from './test/widgets/setup/commands.js';
 
 const require = createRequire(import.meta.url);
 
+// type-graphql loads graphql's CommonJS build; our code must share that one copy, or
+// `instanceof GraphQLScalarType` fails across the two (the dual-package hazard).
+const graphqlAlias = [{ find: /^graphql$/, replacement: require.resolve('graphql/index.js') }];
+
+/** A free port for the browser-mode page, so its origin is known before Chromium opens it (the publishable key lists it). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const browserPort = Number(process.env.WIDGETS_BROWSER_PORT) || (await freePort());
+process.env.WIDGETS_BROWSER_PORT = String(browserPort);
+
 export default defineConfig({
-  resolve: {
-    // type-graphql loads graphql's CommonJS build; our code must share that one copy, or
-    // `instanceof GraphQLScalarType` fails across the two (the dual-package hazard).
-    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql/index.js') }],
-  },
+  resolve: { alias: graphqlAlias },
   test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 180_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', 'test/widgets/**'],
+          environment: 'node',
+          pool: 'forks',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'widgets',
+          include: ['test/widgets/**/*.test.ts'],
+          globalSetup: ['test/widgets/setup/global-setup.ts'],
+          testTimeout: 30_000,
+          // The browser page's server; its origin is put on the test publishable key.
+          api: { host: '127.0.0.1', port: browserPort, strictPort: true },
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
+            instances: [{ browser: 'chromium' }],
+            // Every export of commands.ts is a browser command (typed for tests in browser-commands.d.ts).
+            commands: { ...widgetCommands },
+            screenshotFailures: false,
+          },
+        },
+      },
+    ],
   },
 });

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -9,13 +12,20 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import helmet from 'helmet';
 import type { Config } from './config.js';
-import { authenticateKey } from './auth/keys.service.js';
+import { ApiKeyKind } from './auth/api-key.entity.js';
+import { authenticateKey, type Principal } from './auth/keys.service.js';
+import { widgetAllowlistPlugin } from './auth/widget-allowlist.js';
+import { looksLikeJwt, randomWidgetTokenSecret, tokenError, WidgetTokens } from './auth/widget-tokens.service.js';
 import { Loaders, type Context } from './context.js';
 import { pendingMigrations, sqlEm, type Orm } from './db/orm.js';
 import { countSqlIn, currentSqlCounter } from './db/sql-counter.js';
 import { isDatabaseUnavailable, type ErrorCode } from './graphql/errors.js';
 import { inputErrorPath } from './graphql/input-path.js';
 import { getSchema } from './schema.js';
+import { demoPage, type DemoWidgets } from './widgets/demo.js';
+
+/** widgets/demo: the demo page template and its stylesheet. */
+const DEMO_DIR = fileURLToPath(new URL('../widgets/demo', import.meta.url));
 
 const CLIENT_CODES = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'UNAVAILABLE']);
 
@@ -91,8 +101,31 @@ function sqlCountPlugin(): ApolloServerPlugin<Context> {
 export interface App {
   server: http.Server;
   apollo: ApolloServer<Context>;
+  /** Signs and verifies widget tokens with this app's secret. */
+  widgetTokens: WidgetTokens;
+  /** What the demo page at / embeds; set once the demo is ready (after listen, when the port is known). */
+  demo: { current: DemoWidgets | null; unavailable?: string };
   close(): Promise<void>;
 }
+
+const CORS_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Clientele-Widget-Token'];
+
+/** A request that authenticates with a publishable key: CORS for it is decided once the key's origins are known. */
+function usesPublishableKey(req: { method?: string; headers: http.IncomingHttpHeaders }): boolean {
+  return req.method !== 'OPTIONS' && /^Bearer\s+pk_/i.test(req.headers.authorization ?? '');
+}
+
+function forbiddenOrigin(origin: string | undefined): GraphQLError {
+  return new GraphQLError(
+    origin
+      ? `This publishable key may not be used from ${origin.slice(0, 200)}; add the origin to the key's allowedOrigins`
+      : 'A publishable key is only accepted from a browser page on one of its allowed origins (Origin header missing)',
+    { extensions: { code: 'FORBIDDEN', http: { status: 403 } } },
+  );
+}
+
+/** Vite names split chunks `name-<8 char hash>.js`: those never change, so they may be cached for a year. */
+const HASHED_ASSET = /-(?=[A-Za-z0-9_]*[0-9A-Z])[A-Za-z0-9_]{8}\.(?:js|mjs|css|map)$/;
 
 export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: string) => void } = {}): Promise<App> {
   const log = opts.log ?? ((msg: string) => console.error(msg));
@@ -107,10 +140,13 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       requestIdPlugin(log),
+      widgetAllowlistPlugin(),
       ...(config.exposeSqlCount ? [sqlCountPlugin()] : []),
     ],
   });
   await apollo.start();
+  const widgetTokens = new WidgetTokens(config.widgetTokenSecret ?? randomWidgetTokenSecret());
+  const demo: App['demo'] = { current: null };
 
   app.disable('x-powered-by');
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
@@ -132,23 +168,99 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
     }
   });
 
+  /**
+   * Secret key, publishable key (Origin checked, CORS answered), widget token, or a publishable
+   * key with a widget token in X-Clientele-Widget-Token (the feedback form tied to a customer).
+   */
+  async function authenticate(em: Context['em'], credential: string | undefined, req: Request, res: Response): Promise<Principal | null> {
+    if (!credential) return null;
+    if (looksLikeJwt(credential)) return widgetTokens.authenticate(em, credential);
+    const principal = await authenticateKey(em, credential);
+    if (!principal || principal.kind !== ApiKeyKind.PUBLISHABLE) return principal;
+    const origin = req.headers.origin;
+    res.vary('Origin');
+    if (!origin || !principal.allowedOrigins?.includes(origin)) throw forbiddenOrigin(origin);
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    const token = req.headers['x-clientele-widget-token'];
+    if (typeof token === 'string' && token !== '') {
+      const tokenPrincipal = await widgetTokens.authenticate(em, token);
+      if (tokenPrincipal.tenantId !== principal.tenantId) throw tokenError('TOKEN_INVALID', 'The widget token belongs to another tenant than the publishable key');
+      return { ...principal, widget: tokenPrincipal.widget };
+    }
+    return principal;
+  }
+
+  // Built widget bundles, for any site to load: cacheable, CORS-open, cross-origin embeddable.
+  app.use(
+    '/widgets',
+    (_req: Request, res: Response, next: NextFunction) => {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+      if (!fs.existsSync(config.widgetsDir)) {
+        res.status(404).type('text/plain').send('widgets not built: run npm run build:widgets\n');
+        return;
+      }
+      next();
+    },
+    express.static(config.widgetsDir, {
+      index: false,
+      cacheControl: false,
+      dotfiles: 'ignore',
+      setHeaders(res, file) {
+        res.setHeader('Cache-Control', HASHED_ASSET.test(path.basename(file)) ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+      },
+    }),
+    (_req: Request, res: Response) => {
+      res.status(404).type('text/plain').send('not found\n');
+    },
+  );
+
+  app.get('/demo/demo.css', (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.sendFile(path.join(DEMO_DIR, 'demo.css'));
+  });
+
+  app.get('/', async (req, res, next) => {
+    if (!config.seedDemo || demo.unavailable) {
+      res.json({
+        name: 'Clientele', graphql: '/graphql', docs: 'POST GraphQL to /graphql with Authorization: Bearer <key>',
+        ...(demo.unavailable ? { demo: demo.unavailable } : {}),
+      });
+      return;
+    }
+    if (!demo.current) {
+      res.status(503).type('text/plain').send('The demo is still starting; reload in a moment.\n');
+      return;
+    }
+    try {
+      const html = await demoPage(demo.current, widgetTokens, `${req.protocol}://${req.get('host')}`);
+      res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'");
+      res.setHeader('Cache-Control', 'no-store');
+      res.type('html').send(html);
+    } catch (error) {
+      next(error);
+    }
+  });
+
   app.use(
     '/graphql',
-    cors<cors.CorsRequest>({ origin: true, allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'], maxAge: 600 }),
+    // Preflights and secret-key or token requests: any origin (the credential is the gate). Publishable-key
+    // requests: Access-Control-Allow-Origin only for the key's own origins, set after authentication.
+    cors<cors.CorsRequest>((req, callback) => callback(null, { origin: !usesPublishableKey(req), allowedHeaders: CORS_HEADERS, maxAge: 600 })),
     express.json({ limit: '10mb' }),
     (_req: Request, _res: Response, next: NextFunction) => {
       // Every statement this request issues (auth included) is counted in its own async scope.
       countSqlIn(() => next());
     },
     expressMiddleware(apollo, {
-      context: async ({ req }): Promise<Context> => {
+      context: async ({ req, res }): Promise<Context> => {
         const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
         const header = req.headers.authorization ?? '';
         const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
         const em = sqlEm(orm);
-        let principal;
+        let principal: Principal | null;
         try {
-          principal = key ? await authenticateKey(em, key) : null;
+          principal = await authenticate(em, key, req, res);
         } catch (error) {
           if (isDatabaseUnavailable(error)) {
             throw new GraphQLError('The database is unavailable; retry shortly', {
@@ -162,7 +274,7 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) } },
           });
         }
-        return { principal, em, loaders: new Loaders(), requestId };
+        return { principal, em, loaders: new Loaders(), requestId, widgetTokens };
       },
     }),
   );
@@ -180,6 +292,8 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
   return {
     server,
     apollo,
+    widgetTokens,
+    demo,
     async close() {
       await apollo.stop();
       server.closeAllConnections?.();

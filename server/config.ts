@@ -1,4 +1,8 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, so widgets/dist is found from any working directory. */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Every environment variable Clientele reads, parsed and validated once. */
 export interface Config {
@@ -19,6 +23,13 @@ export interface Config {
   /** Adds `extensions.sqlStatements` to every GraphQL response (tests and diagnostics only). */
   exposeSqlCount: boolean;
   logLevel: 'silent' | 'info' | 'debug';
+  /**
+   * HS256 secret for widget tokens (CLIENTELE_WIDGET_TOKEN_SECRET, at least 32 characters). When
+   * unset, the server keeps a generated one in `<dataDir>/widget-token-secret`.
+   */
+  widgetTokenSecret: string | undefined;
+  /** Built widget bundles served under /widgets/ (CLIENTELE_WIDGETS_DIR, default widgets/dist). */
+  widgetsDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -50,6 +61,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['silent', 'info', 'debug'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be silent, info or debug, got "${env.LOG_LEVEL}"`);
   }
+  const widgetTokenSecret = env.CLIENTELE_WIDGET_TOKEN_SECRET || undefined;
+  if (widgetTokenSecret !== undefined && widgetTokenSecret.length < 32) {
+    throw new ConfigError('CLIENTELE_WIDGET_TOKEN_SECRET must be at least 32 characters (e.g. openssl rand -base64 48)');
+  }
   return {
     databaseUrl,
     dataDir: path.resolve(env.CLIENTELE_DATA_DIR || '.data'),
@@ -61,5 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: intVar(env, 'DB_POOL_MAX', 10, 1, 200),
     exposeSqlCount: boolVar(env, 'CLIENTELE_EXPOSE_SQL_COUNT', false),
     logLevel,
+    widgetTokenSecret,
+    widgetsDir: env.CLIENTELE_WIDGETS_DIR ? path.resolve(env.CLIENTELE_WIDGETS_DIR) : path.join(ROOT, 'widgets', 'dist'),
   };
 }

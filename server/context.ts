@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Principal } from './auth/keys.service.js';
+import type { WidgetTokens } from './auth/widget-tokens.service.js';
 import type { Em } from './db/orm.js';
 
 /**
@@ -25,4 +26,6 @@ export interface Context {
   em: Em;
   loaders: Loaders;
   requestId: string;
+  /** Signs widget tokens (createWidgetToken); set by the app. */
+  widgetTokens?: WidgetTokens;
 }

@@ -21,6 +21,7 @@ import { CustomerTimelineResolver, TimelineEntryResolver } from './timeline/inde
 import { CustomerTierResolver, TierResolver } from './tiers/index.js';
 import { CustomerSegmentsResolver, SegmentMembershipEventResolver, SegmentResolver } from './segments/index.js';
 import { ContactPolicyResolver, FollowUpResolver } from './contact-plans/index.js';
+import { WidgetCustomerResolver, WidgetResolver } from './widgets/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
@@ -56,6 +57,8 @@ export const resolvers: NonEmptyArray<Function> = [
   CustomerTierResolver,
   ContactPolicyResolver,
   FollowUpResolver,
+  WidgetResolver,
+  WidgetCustomerResolver,
 ];
 
 let built: Promise<GraphQLSchema> | undefined;

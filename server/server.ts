@@ -6,6 +6,8 @@ import type { Config } from './config.js';
 import { createOrm, migrate, sqlEm, targetFromConfig, type Orm } from './db/orm.js';
 import { seedDemoIfEmpty } from './db/seed/demo.js';
 import { backgroundJobsSettled } from './metrics/jobs.service.js';
+import { loadWidgetTokenSecret } from './auth/widget-tokens.service.js';
+import { ensureDemoWidgets } from './widgets/demo.js';
 
 export interface RunningServer {
   app: App;
@@ -30,11 +32,22 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
       say(`Demo tenant "${demo.slug}" seeded with ${demo.customers} customers; ADMIN key written to ${keyFile}`);
     }
   }
-  const app = await createApp(config, orm);
+  // Widget tokens must survive a restart: a configured secret, else one kept in the data directory.
+  const widgetTokenSecret = loadWidgetTokenSecret(config.widgetTokenSecret, config.dataDir);
+  const app = await createApp({ ...config, widgetTokenSecret }, orm);
   await new Promise<void>((resolve) => app.server.listen(config.port, config.host, resolve));
   const port = (app.server.address() as AddressInfo).port;
   const url = `http://localhost:${port}/graphql`;
   say(`Clientele GraphQL API: ${url}`);
+  if (config.seedDemo) {
+    // After listen: the demo's publishable key must name this port's origins.
+    app.demo.current = await ensureDemoWidgets(sqlEm(orm), config, port);
+    if (app.demo.current) say(`Widgets demo: http://localhost:${port}/`);
+    else {
+      app.demo.unavailable = 'unavailable: this database has no demo tenant (or its ADMIN key file is gone)';
+      say(`Widgets demo ${app.demo.unavailable}`);
+    }
+  }
   say(`Database: ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${path.join(config.dataDir, 'pglite')}`}`);
   const keyFile = path.join(config.dataDir, 'demo-admin-key');
   if (fs.existsSync(keyFile)) say(`Demo ADMIN key (${keyFile}): ${fs.readFileSync(keyFile, 'utf8').trim()}`);

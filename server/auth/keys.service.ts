@@ -9,23 +9,43 @@ export interface Principal {
   kind: ApiKeyKind;
   /** Tenant defaults read with the key, so requests need no second lookup. */
   tenant: { slug: string; defaultCurrency: string; defaultCountry: string; settings: Record<string, unknown> };
+  /** Publishable keys: the exact origins browsers may use the key from. */
+  allowedOrigins?: string[];
+  /** Set when a widget token came with the request (alone, or next to a publishable key). */
+  widget?: WidgetGrant;
+}
+
+/** What a verified widget token grants: one customer, some scopes, until it expires. */
+export interface WidgetGrant {
+  customerId: string;
+  scopes: string[];
+  /** The key that minted the token (revoking it kills the token). */
+  mintedBy: string;
+  tokenId: string;
+  expiresAt: Date;
+}
+
+/** A publishable key, or a widget token: a credential that lives in a browser. */
+export function isBrowserPrincipal(principal: Principal): boolean {
+  return principal.kind === ApiKeyKind.PUBLISHABLE || principal.widget !== undefined;
 }
 
 const SECRET_PREFIX = 'sk_';
-/** Secret keys only: publishable keys (pk_…) are not accepted by the secret API. */
-const KEY_PATTERN = /^(sk)_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
+/** Secret (sk_) and publishable (pk_) keys; the prefix must match the stored kind. */
+const KEY_PATTERN = /^(sk|pk)_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
 
 interface KeyRow {
   id: string;
   role: Role;
   kind: ApiKeyKind;
   revoked_at: Date | null;
+  allowed_origins: string[] | string;
   slug: string;
   default_currency: string;
   settings: Record<string, unknown> | string;
 }
 
-function hashKey(key: string): string {
+export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
@@ -60,13 +80,14 @@ export async function authenticateKey(em: Em, key: string): Promise<Principal | 
   const hex = match[2];
   const tenantId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   const rows = await em.getConnection().execute<KeyRow[]>(
-    `select k.id, k.role, k.kind, k.revoked_at, t.slug, t.default_currency, t.settings
+    `select k.id, k.role, k.kind, k.revoked_at, k.allowed_origins, t.slug, t.default_currency, t.settings
        from api_key k join tenant t on t.id = k.tenant_id
       where k.tenant_id = ? and k.key_hash = ?`,
     [tenantId, hashKey(key)],
   );
   const row = rows[0];
   if (!row || row.revoked_at) return null;
+  if ((match[1] === 'pk') !== (row.kind === ApiKeyKind.PUBLISHABLE)) return null;
   const settings = (typeof row.settings === 'string' ? JSON.parse(row.settings) : row.settings) ?? {};
   return {
     tenantId,
@@ -79,6 +100,9 @@ export async function authenticateKey(em: Em, key: string): Promise<Principal | 
       defaultCountry: typeof settings.defaultCountry === 'string' ? settings.defaultCountry : 'US',
       settings,
     },
+    ...(row.kind === ApiKeyKind.PUBLISHABLE
+      ? { allowedOrigins: typeof row.allowed_origins === 'string' ? JSON.parse(row.allowed_origins) : row.allowed_origins }
+      : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { Role } from '../auth/api-key.entity.js';
 import { createApiKey } from '../auth/keys.service.js';
+import { createPublishableKey } from '../auth/publishable-keys.service.js';
 import { loadConfig } from '../config.js';
 import { createOrm, migrate, sqlEm, targetFromConfig, type Orm } from '../db/orm.js';
 import { DEMO_SLUG, seedCustomers } from '../db/seed/demo.js';
@@ -76,15 +77,26 @@ export function buildCli(): Command {
   keys
     .command('create')
     .requiredOption('--tenant <slug>', 'tenant slug')
-    .requiredOption('--role <role>', `one of ${Object.values(Role).join(', ')}`)
+    .option('--role <role>', `one of ${Object.values(Role).join(', ')} (secret keys)`)
     .option('--name <name>', 'what the key is for', 'cli')
-    .action(async (opts: { tenant: string; role: string; name: string }) =>
+    .option('--publishable', 'a publishable key (pk_…) for browsers; give its origins with --origin')
+    .option('--origin <origin...>', 'allowed origin of a publishable key, e.g. https://shop.example.com (repeatable)')
+    .action(async (opts: { tenant: string; role?: string; name: string; publishable?: boolean; origin?: string[] }) =>
       withOrm(async (orm) => {
-        const role = opts.role.toUpperCase() as Role;
-        if (!Object.values(Role).includes(role)) throw new InvalidArgumentError(`--role must be one of ${Object.values(Role).join(', ')}`);
+        if (opts.publishable && opts.role) throw new InvalidArgumentError('--role is for secret keys; a publishable key has none');
+        if (!opts.publishable && opts.origin) throw new InvalidArgumentError('--origin needs --publishable');
+        if (!opts.publishable && !opts.role) throw new InvalidArgumentError(`--role is required: one of ${Object.values(Role).join(', ')}`);
+        const role = (opts.role ?? '').toUpperCase() as Role;
+        if (!opts.publishable && !Object.values(Role).includes(role)) throw new InvalidArgumentError(`--role must be one of ${Object.values(Role).join(', ')}`);
         const em = sqlEm(orm);
         const tenant = await findTenantBySlug(em, opts.tenant);
         if (!tenant) throw new InvalidArgumentError(`no tenant with slug "${opts.tenant}"`);
+        if (opts.publishable) {
+          const { key, apiKey } = await createPublishableKey(em, tenant.id, opts.name, opts.origin ?? []);
+          console.log(`Created publishable key for ${tenant.slug} (origins: ${apiKey.allowedOrigins.join(', ')}):`);
+          console.log(key);
+          return;
+        }
         const { key } = await createApiKey(em, tenant.id, role, opts.name);
         console.log(`Created ${role} key for ${tenant.slug}. It is shown only once:`);
         console.log(key);

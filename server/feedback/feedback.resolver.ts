@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ADMIN, WRITE } from '../auth/auth-checker.js';
 import type { Context } from '../context.js';
+import { browserWriteInput } from '../widgets/browser-writes.js';
 import { Customer } from '../customers/customer.entity.js';
 import { customersByIds } from '../customers/customer.service.js';
 import { PageArgs } from '../graphql/connection.js';
@@ -73,7 +74,7 @@ export class FeedbackResolver {
     @Arg('idempotencyKey', () => String, { nullable: true }) idempotencyKey: string | null,
     @Ctx() ctx: Context,
   ) {
-    return submitFeedback(ctx.em, ctx.principal, input, idempotencyKey);
+    return submitFeedback(ctx.em, ctx.principal, browserWriteInput(ctx.principal, input, ['categoryId', 'assignee', 'caseId']), idempotencyKey);
   }
 
   @Authorized(WRITE)

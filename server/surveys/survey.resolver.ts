@@ -1,11 +1,13 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { WRITE } from '../auth/auth-checker.js';
+import { isBrowserPrincipal } from '../auth/keys.service.js';
+import { browserWriteInput } from '../widgets/browser-writes.js';
 import type { Context } from '../context.js';
 import { Customer } from '../customers/customer.entity.js';
 import { customersByIds } from '../customers/customer.service.js';
 import { PageArgs } from '../graphql/connection.js';
 import { Channel } from '../graphql/enums.js';
-import { BadUserInputError } from '../graphql/errors.js';
+import { BadUserInputError, NotFoundError } from '../graphql/errors.js';
 import { checkPeriod, PeriodInput, TimeBucket } from '../graphql/period.js';
 import { ServiceCase } from '../cases/case.entity.js';
 import { serviceCasesByIds } from '../cases/case.service.js';
@@ -38,9 +40,12 @@ function customerLoader(ctx: Context) {
 
 @Resolver(() => Survey)
 export class SurveyResolver {
-  @Query(() => Survey, { description: 'NOT_FOUND when this tenant has no such survey.' })
-  survey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return getSurvey(ctx.em, ctx.principal.tenantId, id);
+  @Query(() => Survey, { description: 'NOT_FOUND when this tenant has no such survey (with a publishable key: no such ACTIVE survey).' })
+  async survey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    const survey = await getSurvey(ctx.em, ctx.principal.tenantId, id);
+    // A web page sees only surveys that are live; drafts and closed ones do not exist for it.
+    if (isBrowserPrincipal(ctx.principal) && survey.status !== SurveyStatus.ACTIVE) throw new NotFoundError('Survey', id);
+    return survey;
   }
 
   @Query(() => SurveyConnection, { description: 'Newest first.' })
@@ -185,7 +190,7 @@ export class SurveyResponseResolver {
     @Arg('idempotencyKey', () => String) idempotencyKey: string,
     @Ctx() ctx: Context,
   ) {
-    return submitSurveyResponse(ctx.em, ctx.principal, input, idempotencyKey);
+    return submitSurveyResponse(ctx.em, ctx.principal, browserWriteInput(ctx.principal, input, ['invitationId']), idempotencyKey);
   }
 
   @FieldResolver(() => Survey)

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { Role } from '../../server/auth/api-key.entity.js';
 import { createApiKey } from '../../server/auth/keys.service.js';
 import { createApp, type App } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
+import { loadConfig, type Config } from '../../server/config.js';
 import { createOrm, migrate, sqlEm, type DatabaseTarget, type Orm } from '../../server/db/orm.js';
 import { createTenant } from '../../server/tenants/tenant.service.js';
 import { freshDatabase } from './database.js';
@@ -42,12 +42,15 @@ async function tenantWithKeys(orm: Orm, slug: string, country: string, currency:
   return { id: tenant.id, slug, keys };
 }
 
-/** A real server on a random port over a fresh database, with two tenants and a key per role. */
-export async function startTestServer(): Promise<TestServer> {
+/**
+ * A real server on a random port over a fresh database, with two tenants and a key per role.
+ * `config` overrides settings (e.g. `widgetsDir`).
+ */
+export async function startTestServer(opts: { config?: Partial<Config> } = {}): Promise<TestServer> {
   const db = await freshDatabase();
   const orm = await createOrm(db.target);
   await migrate(orm);
-  const config = { ...loadConfig({}), exposeSqlCount: true, seedDemo: false, port: 0 };
+  const config = { ...loadConfig({}), exposeSqlCount: true, seedDemo: false, port: 0, ...opts.config };
   const app = await createApp(config, orm, { log: () => {} });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/graphql`;

@@ -1,0 +1,2 @@
+export { WidgetCustomerResolver, WidgetResolver } from './widget.resolver.js';
+export * from './widget.types.js';

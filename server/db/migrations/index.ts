@@ -4,6 +4,7 @@ import { Migration20261122000002_metrics } from './Migration20261122000002_metri
 import { Migration20261122000003_surveys_feedback_cases } from './Migration20261122000003_surveys_feedback_cases.js';
 import { Migration20261122000004_segments_tiers_plans } from './Migration20261122000004_segments_tiers_plans.js';
 import { Migration20261122000005_survey_targeting } from './Migration20261122000005_survey_targeting.js';
+import { Migration20261122000007_churn_clv_index } from './Migration20261122000007_churn_clv_index.js';
 
 /** Every migration, in order. Listed explicitly so they load the same from source and from tests. */
 export const migrationsList: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122000003_surveys_feedback_cases', class: Migration20261122000003_surveys_feedback_cases },
   { name: 'Migration20261122000004_segments_tiers_plans', class: Migration20261122000004_segments_tiers_plans },
   { name: 'Migration20261122000005_survey_targeting', class: Migration20261122000005_survey_targeting },
+  { name: 'Migration20261122000007_churn_clv_index', class: Migration20261122000007_churn_clv_index },
 ];

@@ -18,6 +18,7 @@
  * --fresh               regenerate the data even when a database of this scale exists
  * --drop                drop the database at the end (default: keep it for the next run)
  * --server-args "…"     extra Node flags for the Clientele process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
+ * --label NAME          appended to the results file name (e.g. an experiment); such runs leave bench/README.md alone
  * --no-write            do not write bench/results/*.json nor the table in bench/README.md
  *
  * Data: database `bench_load_<scale>` beside DATABASE_URL (e.g. bench_load_100k), migrated, with a
@@ -77,6 +78,7 @@ const { values: args } = parseArgs({
     drop: { type: 'boolean', default: false },
     'server-args': { type: 'string', default: '' },
     'no-write': { type: 'boolean', default: false },
+    label: { type: 'string' },
   },
 });
 const quick = args.quick;
@@ -127,6 +129,8 @@ interface Served {
   name: string;
   url: string;
   child: ChildProcess;
+  /** CPU time (user + system) the process has used, ms (Linux /proc; NaN elsewhere). */
+  cpuMs(): number;
   /** Current and peak resident memory, from /proc (Linux). */
   rss(): { rssBytes: number; peakRssBytes: number };
   stop(): Promise<void>;
@@ -139,6 +143,16 @@ function procRss(pid: number): { rssBytes: number; peakRssBytes: number } {
     return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
   } catch {
     return { rssBytes: NaN, peakRssBytes: NaN };
+  }
+}
+
+function procCpuMs(pid: number): number {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command): utime, stime in clock ticks (100 Hz).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
   }
 }
 
@@ -173,6 +187,7 @@ async function startProcess(
     url: `http://127.0.0.1:${port}/graphql`,
     child,
     rss: () => procRss(child.pid!),
+    cpuMs: () => procCpuMs(child.pid!),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -222,6 +237,8 @@ interface RunResult {
   errors: number;
   errorDetail: { connection: number; timeouts: number; non2xx: number; graphql: number };
   firstError?: string;
+  /** Server CPU time per response (user + system of the server process over the run / responses), ms. */
+  cpuMsPerRequest: number;
   rssBytes: number;
   peakRssBytes: number;
 }
@@ -262,7 +279,9 @@ async function cannon(served: Served, headers: Record<string, string>, scenario:
     latencies.push(responseTime);
     liveRequests++;
   });
+  const cpuStart = served.cpuMs();
   const result = await instance;
+  const cpuMs = served.cpuMs() - cpuStart;
   latencies.sort((a, b) => a - b);
   const rss = served.rss();
   const connection = result.errors - result.timeouts;
@@ -283,6 +302,7 @@ async function cannon(served: Served, headers: Record<string, string>, scenario:
     errors: connection + result.timeouts + result.non2xx + graphqlErrors,
     errorDetail: { connection, timeouts: result.timeouts, non2xx: result.non2xx, graphql: graphqlErrors },
     firstError,
+    cpuMsPerRequest: cpuMs / Math.max(1, latencies.length),
     ...rss,
   };
 }
@@ -488,6 +508,12 @@ async function main() {
     }));
     console.log(`churn levels: ${Object.entries(churnMix).map(([k, v]) => `${k} ${int(v)}`).join(', ')}`);
     const readerUrl = await ensureReaderRole(db.url, db.name);
+    // Autovacuum may be off (it is on this machine): every run starts from vacuumed, analysed
+    // tables, as autovacuum would keep them — the recompute and the previous run's writes leave
+    // customer_metrics without statistics and with dead rows otherwise.
+    const vacuumStart = performance.now();
+    await admin(db.url, (c) => c.query('vacuum (analyze)'));
+    console.log(`vacuum (analyze): ${((performance.now() - vacuumStart) / 1000).toFixed(1)} s`);
 
     // Servers
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
@@ -661,13 +687,13 @@ async function main() {
     const rows = scenarios.flatMap((s) => connectionCounts.map((c) => {
       const a = find(s.name, 'clientele', c), g = find(s.name, 'postgraphile', c), r = find(s.name, 'raw', c);
       return [
-        s.name, c, a ? int(a.reqPerSec) : '', lat(a), a?.errors ?? '', sqlStatements[s.name] ?? '?', a ? mib(a.rssBytes) : '',
-        g ? int(g.reqPerSec) : '', g ? ms(g.latencyMs.p95) : '', g ? g.errors : '',
-        r ? int(r.reqPerSec) : '', r ? ms(r.latencyMs.p95) : '', r ? r.errors : '',
+        s.name, c, a ? int(a.reqPerSec) : '', lat(a), a?.errors ?? '', sqlStatements[s.name] ?? '?', a ? a.cpuMsPerRequest.toFixed(1) : '', a ? mib(a.rssBytes) : '',
+        g ? int(g.reqPerSec) : '', g ? ms(g.latencyMs.p95) : '', g ? g.cpuMsPerRequest.toFixed(1) : '', g ? g.errors : '',
+        r ? int(r.reqPerSec) : '', r ? ms(r.latencyMs.p95) : '', r ? r.cpuMsPerRequest.toFixed(1) : '', r ? r.errors : '',
         fmtRatio(ratio(a, g)), fmtRatio(ratio(a, r)),
       ];
     }));
-    const head = ['scenario', 'conns', 'Clientele req/s', 'p50 / p95 / p99 ms', 'errors', 'SQL/req', 'RSS', 'PostGraphile req/s', 'p95 ms', 'errors', 'raw req/s', 'p95 ms', 'errors', 'C/PG', 'C/raw'];
+    const head = ['scenario', 'conns', 'Clientele req/s', 'p50 / p95 / p99 ms', 'errors', 'SQL/req', 'CPU ms/req', 'RSS', 'PostGraphile req/s', 'p95 ms', 'CPU ms/req', 'errors', 'raw req/s', 'p95 ms', 'CPU ms/req', 'errors', 'C/PG', 'C/raw'];
     console.log(`\n# Load (${int(customers)} customers, ${duration} s per run, pool ${poolMax})`);
     console.log(table(head, rows));
     const rssLine = servers.map((s) => `${s.name} ${mib(startRss[s.name].rssBytes)} at start, ${mib(endRss[s.name].rssBytes)} at end, peak ${mib(endRss[s.name].peakRssBytes)}`).join('; ');
@@ -704,6 +730,7 @@ async function main() {
       argv: process.argv.slice(2),
       quick,
       machine: { ...machine, loadAverageAtEnd: os.loadavg(), postgres },
+      label: args.label ?? null,
       settings: { customers, durationS: duration, warmupS: warmup, connections: connectionCounts, poolMax, autocannon: '9.0.0', postgraphile: '5.1.5 (amber preset)', serverArgs: args['server-args'] },
       database: { name: db.name, reused: db.reused },
       data: { ...db.dataset, churnMix },
@@ -727,14 +754,14 @@ async function main() {
     if (!args['no-write']) {
       const dir = path.join(here, 'results');
       mkdirSync(dir, { recursive: true });
-      const file = path.join(dir, `${started.toISOString().slice(0, 10)}-load-${commit}${quick ? '-quick' : ''}.json`);
+      const file = path.join(dir, `${started.toISOString().slice(0, 10)}-load-${commit}${quick ? '-quick' : ''}${args.label ? `-${args.label}` : ''}.json`);
       writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
       console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
       // The latest table in bench/README.md, between its markers.
       const readme = path.join(here, 'README.md');
       const text = readFileSync(readme, 'utf8');
       const begin = '<!-- load:latest:begin -->', end = '<!-- load:latest:end -->';
-      if (text.includes(begin) && text.includes(end)) {
+      if (!args.label && text.includes(begin) && text.includes(end)) {
         const md = [
           begin,
           `Written by \`npm run bench\` from \`bench/results/${path.basename(file)}\`: ${int(customers)} customers (${int(db.dataset.generated.orders)} orders, ` +
@@ -742,7 +769,7 @@ async function main() {
             `${duration} s per run, pool ${poolMax}, commit \`${commit}\`${dirty ? ' + uncommitted changes' : ''}, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
             `load average ${machine.loadAverageAtStart[0].toFixed(1)} → ${os.loadavg()[0].toFixed(1)}. Database ${db.reused ? 'reused' : 'generated in this run'}.`,
           '',
-          markdownTable(head, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
+          markdownTable(head, rows, head.map((_, i) => (i === 0 ? 'l' : 'r'))),
           '',
           `Server RSS: ${rssLine}.`,
           '',

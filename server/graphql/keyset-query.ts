@@ -66,7 +66,8 @@ export async function fetchPagesPerParent<T extends object>(
 
 // ---------- plain rows for pages that are only read ----------
 
-const mappers = new WeakMap<object, (row: Record<string, unknown>) => unknown>();
+/** Per ORM (metadata) and entity class: PGlite and PostgreSQL convert some values differently. */
+const mappers = new WeakMap<object, WeakMap<object, (row: Record<string, unknown>) => unknown>>();
 
 /**
  * Maps a row to an object of `entity`'s class without MikroORM's hydration: no identity map, no
@@ -76,9 +77,12 @@ const mappers = new WeakMap<object, (row: Record<string, unknown>) => unknown>()
  * `instanceof` and class methods still work; it must not be flushed.
  */
 export function plainMapper<T extends object>(em: Em, entity: EntityClass<T>): (row: Record<string, unknown>) => T {
-  let map = mappers.get(entity) as ((row: Record<string, unknown>) => T) | undefined;
+  const metadata = em.getMetadata();
+  let byEntity = mappers.get(metadata);
+  if (!byEntity) mappers.set(metadata, (byEntity = new WeakMap()));
+  let map = byEntity.get(entity) as ((row: Record<string, unknown>) => T) | undefined;
   if (map) return map;
-  const meta = em.getMetadata().get(entity);
+  const meta = metadata.get(entity);
   const platform = em.getPlatform();
   const props = (Object.values(meta.properties) as EntityProperty<T>[]).filter(
     (p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1,
@@ -104,7 +108,7 @@ export function plainMapper<T extends object>(em: Em, entity: EntityClass<T>): (
     // Own data properties shadow the accessors MikroORM puts on the prototype.
     return Object.setPrototypeOf(out, prototype) as T;
   };
-  mappers.set(entity, map as (row: Record<string, unknown>) => unknown);
+  byEntity.set(entity, map as (row: Record<string, unknown>) => unknown);
   return map;
 }
 

@@ -1,30 +1,37 @@
 /**
- * Load benchmark (issue 7): Clientele's GraphQL API under autocannon, side by side with the
+ * Load benchmark (issue 7): Clientele's GraphQL API under autocannon, side by side with
+ * PostGraphile v5 over the same tables (bench/peers/postgraphile-server.ts, read-only role) and the
  * practical upper bound (bench/raw-server.ts: one SQL statement per query through `pg`).
  *
- *   DATABASE_URL=postgres://… node --import tsx bench/load.ts [--quick] [options]
+ *   DATABASE_URL=postgres://…/bench_load npm run bench -- [--quick] [options]
  *
- * --quick               20,000 customers, 5 s per run (about 3 minutes in all)
- * --customers N         customers to generate (default 100,000)
- * --duration S          seconds per scenario and connection count (default 10; quick 5)
+ * --quick               20,000 customers, 5 s per run (about 5 minutes in all)
+ * --customers N         customers to generate (default 100,000; 1,000,000 supported)
+ * --duration S          seconds per scenario, server and connection count (default 10; quick 5)
  * --warmup S            seconds of warm-up per scenario and server at 16 connections (default 2; quick 1)
  * --connections 1,16,64 autocannon connection counts
  * --scenarios a,b       only these (list, card, highRisk, recordOrder, submitSurvey)
+ * --peers raw,postgraphile  peers to run beside Clientele (default both; "none" for none)
  * --interactions 5      interaction rate per customer (bench/lib/datagen.ts)
  * --jobs 2              connections generating data
- * --pool 10             DB_POOL_MAX of both servers
- * --no-raw              skip the raw peer
- * --keep                keep the database (prints its URL)
- * --no-write            do not write bench/results/*.json
+ * --pool 10             DB_POOL_MAX of every server
+ * --fresh               regenerate the data even when a database of this scale exists
+ * --drop                drop the database at the end (default: keep it for the next run)
+ * --server-args "…"     extra Node flags for the Clientele process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
+ * --label NAME          appended to the results file name (e.g. an experiment); such runs leave bench/README.md alone
+ * --no-write            do not write bench/results/*.json nor the table in bench/README.md
  *
- * Steps: fresh database beside DATABASE_URL (migrated, tenant "bench") → generateDataset →
- * metrics recompute (bench/recompute-child.ts: createJob + runJob, as the CLI) → an ADMIN key
- * (createApiKey) → Clientele (server/main.ts) and the raw peer as child processes on free ports,
- * so their RSS is their own and autocannon does not share their event loop → per scenario and
- * connection count: Clientele, then the raw peer → table, bench/results JSON, database dropped.
+ * Data: database `bench_load_<scale>` beside DATABASE_URL (e.g. bench_load_100k), migrated, with a
+ * tenant, generateDataset (customers, heavy-tailed orders and interactions) + generateSurveyResponses,
+ * one metrics recompute (bench/recompute-child.ts). The database comment records what was
+ * generated; a later run with the same scale, seed and model REUSES it (pending migrations are
+ * applied, nothing is regenerated) and says so. The write scenarios add rows to it (orders,
+ * responses, re-scored metrics); `--fresh` starts over.
  *
- * Clientele runs with CLIENTELE_EXPOSE_SQL_COUNT=1: one sample request per scenario reads
- * `extensions.sqlStatements` (the counter runs on every request either way; only the extension is added).
+ * Servers run as child processes on free ports (own RSS, own event loop). Clientele runs with
+ * CLIENTELE_EXPOSE_SQL_COUNT=1: sample requests read `extensions.sqlStatements`. Before measuring,
+ * the peers' answers to the same list, high-risk and card requests are normalised and compared
+ * field by field with Clientele's (bench/peers/queries.ts).
  * Errors = connection errors + timeouts + non-2xx + 2xx responses whose body has GraphQL `errors`.
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
@@ -35,18 +42,24 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import cliProgress from 'cli-progress';
 import pg from 'pg';
 import { Role } from '../server/auth/api-key.entity.js';
 import { createApiKey } from '../server/auth/keys.service.js';
-import { createOrm, sqlEm } from '../server/db/orm.js';
-import { generateDataset, resolveModel, type GenerateReport } from './lib/datagen.js';
-import { benchDatabaseName, createBenchDatabase, dropAllBenchDatabases, interrupted } from './lib/database.js';
+import { createOrm, migrate, sqlEm } from '../server/db/orm.js';
+import { createTenant } from '../server/tenants/tenant.service.js';
+import { DEFAULT_SURVEY_RESPONSE_MODEL, generateDataset, generateSurveyResponses, resolveModel } from './lib/datagen.js';
+import { databaseUrl } from './lib/database.js';
 import { generateBar } from './lib/progress.js';
+import { CLIENTELE, DIFFERENCES, firstDifference, normaliseCard, normaliseList, POSTGRAPHILE } from './peers/queries.js';
 import type { ChildMessage, RecomputeChildResult } from './recompute-child.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(here);
 const TARGETS = { listRatioVsPostGraphile: 1.0, p95MsAt16: 50, sqlStatementsPerRequest: 5, errors: 0, rssBytes: 500 * 2 ** 20 };
+/** Bump when the generated data change shape, so older databases are not reused. */
+const DATASET_VERSION = 'load-1';
+const READER_ROLE = 'bench_load_reader';
 
 const { values: args } = parseArgs({
   options: {
@@ -56,13 +69,16 @@ const { values: args } = parseArgs({
     warmup: { type: 'string' },
     connections: { type: 'string', default: '1,16,64' },
     scenarios: { type: 'string' },
+    peers: { type: 'string', default: 'raw,postgraphile' },
     interactions: { type: 'string', default: '5' },
     jobs: { type: 'string', default: '2' },
     pool: { type: 'string', default: '10' },
     seed: { type: 'string', default: '42' },
-    'no-raw': { type: 'boolean', default: false },
-    keep: { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false },
+    drop: { type: 'boolean', default: false },
+    'server-args': { type: 'string', default: '' },
     'no-write': { type: 'boolean', default: false },
+    label: { type: 'string' },
   },
 });
 const quick = args.quick;
@@ -71,7 +87,9 @@ const duration = Number(args.duration ?? (quick ? 5 : 10));
 const warmup = Number(args.warmup ?? (quick ? 1 : 2));
 const connectionCounts = args.connections.split(',').map(Number);
 const poolMax = Number(args.pool);
+const seed = Number(args.seed);
 const model = resolveModel({ interactionsPerCustomer: Number(args.interactions) });
+const peerNames = args.peers === 'none' ? [] : args.peers.split(',').map((p) => p.trim());
 
 const int = (v: number) => Math.round(v).toLocaleString('en-US');
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -94,41 +112,6 @@ function git(...argv: string[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Queries
-
-const CUSTOMER_ROW = `id name kind email phone company country owner tags createdAt
-  metrics { lifecycleStage valueTier orderCount lastPurchaseAt pAlive healthScore
-            historicValue { amount currency } predictedClv { amount currency } churnRisk { level score } }
-  interactions(first: 3) { nodes { id type channel direction occurredAt subject agent } }`;
-
-const QUERIES = {
-  List: `query List { customers(first: 50) { nodes { ${CUSTOMER_ROW} } pageInfo { hasNextPage endCursor } } }`,
-  HighRisk: `query HighRisk {
-    customers(first: 50, filter: { metrics: { churnRisk: { eq: HIGH } } }, orderBy: [{ field: PREDICTED_CLV, direction: DESC }]) {
-      nodes { ${CUSTOMER_ROW} } pageInfo { hasNextPage endCursor } } }`,
-  Card: `query Card($id: ID!) { customer(id: $id) {
-    id name kind email phone company title country city owner tags customAttributes marketingConsent createdAt version
-    metrics { asOf lifecycleStage valueTier orderCount frequency recencyDays firstPurchaseAt lastPurchaseAt pAlive healthScore purchaseCycleDays
-              historicValue { amount currency } predictedClv { amount currency } valueAtRisk { amount currency }
-              rfm { code segment } churnRisk { level score reasons { code } } }
-    interactions(first: 5) { nodes { id type channel direction occurredAt subject agent } }
-    orders(first: 5) { nodes { id occurredAt status total { amount currency } } } } }`,
-  RecordOrder: `mutation RecordOrder($key: String, $input: RecordOrderInput!) {
-    recordOrder(idempotencyKey: $key, input: $input) { id status occurredAt total { amount currency } } }`,
-  SubmitSurvey: `mutation SubmitSurvey($key: String!, $input: SubmitSurveyResponseInput!) {
-    submitSurveyResponse(idempotencyKey: $key, input: $input) { id status score } }`,
-};
-
-interface Scenario {
-  name: string;
-  description: string;
-  /** Also run against the raw peer (read scenarios). */
-  raw: boolean;
-  /** A fresh request body (random id, unique idempotency key…). */
-  body: () => string;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Processes
 
 function freePort(): Promise<number> {
@@ -146,6 +129,8 @@ interface Served {
   name: string;
   url: string;
   child: ChildProcess;
+  /** CPU time (user + system) the process has used, ms (Linux /proc; NaN elsewhere). */
+  cpuMs(): number;
   /** Current and peak resident memory, from /proc (Linux). */
   rss(): { rssBytes: number; peakRssBytes: number };
   stop(): Promise<void>;
@@ -158,6 +143,16 @@ function procRss(pid: number): { rssBytes: number; peakRssBytes: number } {
     return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
   } catch {
     return { rssBytes: NaN, peakRssBytes: NaN };
+  }
+}
+
+function procCpuMs(pid: number): number {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command): utime, stime in clock ticks (100 Hz).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
   }
 }
 
@@ -176,9 +171,11 @@ async function waitFor(url: string, init: RequestInit, child: ChildProcess, name
   throw new Error(`${name} did not become ready at ${url}`);
 }
 
-async function startProcess(name: string, script: string, env: Record<string, string>, ready: (port: number) => [string, RequestInit]): Promise<Served> {
+async function startProcess(
+  name: string, script: string, env: Record<string, string>, ready: (port: number) => [string, RequestInit], nodeArgs: string[] = [],
+): Promise<Served> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -190,6 +187,7 @@ async function startProcess(name: string, script: string, env: Record<string, st
     url: `http://127.0.0.1:${port}/graphql`,
     child,
     rss: () => procRss(child.pid!),
+    cpuMs: () => procCpuMs(child.pid!),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -239,6 +237,8 @@ interface RunResult {
   errors: number;
   errorDetail: { connection: number; timeouts: number; non2xx: number; graphql: number };
   firstError?: string;
+  /** Server CPU time per response (user + system of the server process over the run / responses), ms. */
+  cpuMsPerRequest: number;
   rssBytes: number;
   peakRssBytes: number;
 }
@@ -248,7 +248,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+/** Live request count of the run in progress, for the progress bar. */
+let liveRequests = 0;
+
 async function cannon(served: Served, headers: Record<string, string>, scenario: Scenario, connections: number, seconds: number): Promise<RunResult> {
+  liveRequests = 0;
   const latencies: number[] = [];
   let graphqlErrors = 0;
   let firstError: string | undefined;
@@ -261,7 +265,7 @@ async function cannon(served: Served, headers: Record<string, string>, scenario:
       {
         method: 'POST',
         headers,
-        setupRequest: (req) => ({ ...req, body: scenario.body() }),
+        setupRequest: (req) => ({ ...req, body: scenario.bodies[served.name]!() }),
         onResponse: (status, body) => {
           if (status >= 200 && status < 300 && body.includes('"errors"')) {
             graphqlErrors++;
@@ -271,8 +275,13 @@ async function cannon(served: Served, headers: Record<string, string>, scenario:
       },
     ],
   });
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+    latencies.push(responseTime);
+    liveRequests++;
+  });
+  const cpuStart = served.cpuMs();
   const result = await instance;
+  const cpuMs = served.cpuMs() - cpuStart;
   latencies.sort((a, b) => a - b);
   const rss = served.rss();
   const connection = result.errors - result.timeouts;
@@ -293,6 +302,7 @@ async function cannon(served: Served, headers: Record<string, string>, scenario:
     errors: connection + result.timeouts + result.non2xx + graphqlErrors,
     errorDetail: { connection, timeouts: result.timeouts, non2xx: result.non2xx, graphql: graphqlErrors },
     firstError,
+    cpuMsPerRequest: cpuMs / Math.max(1, latencies.length),
     ...rss,
   };
 }
@@ -302,14 +312,167 @@ async function graphql(url: string, headers: Record<string, string>, body: strin
   return (await res.json()) as { data?: any; errors?: any[]; extensions?: any };
 }
 
+
 // ---------------------------------------------------------------------------------------------
+// Data: one database per scale, reused while it matches
+
+interface Dataset {
+  version: string;
+  customers: number;
+  seed: number;
+  interactions: number;
+  surveyResponses: typeof DEFAULT_SURVEY_RESPONSE_MODEL;
+  tenantId: string;
+  asOf: string;
+  generated: { orders: number; countedOrders: number; interactions: number; surveyResponses: number; generateMs: number; surveyMs: number; recomputeMs: number; metricsRows: number };
+  createdAt: string;
+}
+
+async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const quoteLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+async function readDataset(baseUrl: string, name: string): Promise<Dataset | null> {
+  return admin(baseUrl, async (c) => {
+    const { rows } = await c.query<{ comment: string | null }>(
+      'select shobj_description(oid, $2) as comment from pg_database where datname = $1', [name, 'pg_database']);
+    if (!rows.length || !rows[0].comment) return null;
+    try {
+      return JSON.parse(rows[0].comment) as Dataset;
+    } catch {
+      return null;
+    }
+  });
+}
+
+async function prepareDataset(baseUrl: string): Promise<{ name: string; url: string; dataset: Dataset; reused: boolean }> {
+  const label = customers >= 1e6 && customers % 1e6 === 0 ? `${customers / 1e6}m` : customers % 1e3 === 0 ? `${customers / 1e3}k` : String(customers);
+  const name = `bench_load_${label}`;
+  const url = databaseUrl(baseUrl, name);
+  const wanted = { version: DATASET_VERSION, customers, seed, interactions: model.interactionsPerCustomer, surveyResponses: DEFAULT_SURVEY_RESPONSE_MODEL };
+  const existing = args.fresh ? null : await readDataset(baseUrl, name);
+  if (existing && JSON.stringify({ version: existing.version, customers: existing.customers, seed: existing.seed, interactions: existing.interactions, surveyResponses: existing.surveyResponses }) === JSON.stringify(wanted)) {
+    // Same data: only bring the schema up to date (e.g. a new index) and go.
+    const orm = await createOrm({ databaseUrl: url, poolMax: 2 });
+    try {
+      const applied = await migrate(orm);
+      if (applied.length) console.log(`applied pending migrations to ${name}: ${applied.join(', ')}`);
+    } finally {
+      await orm.close();
+    }
+    console.log(`REUSING database ${name}: generated ${existing.createdAt} (${int(existing.customers)} customers, ${int(existing.generated.orders)} orders, ` +
+      `${int(existing.generated.interactions)} interactions, ${int(existing.generated.surveyResponses)} survey responses; asOf ${existing.asOf.slice(0, 10)}); --fresh regenerates`);
+    return { name, url, dataset: existing, reused: true };
+  }
+  console.log(`generating database ${name}${existing ? ' (the existing one was made differently)' : ''}…`);
+  await admin(baseUrl, async (c) => {
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.query(`create database ${name}`);
+  });
+  const orm = await createOrm({ databaseUrl: url, poolMax: 2 });
+  let tenantId: string;
+  try {
+    await migrate(orm);
+    tenantId = (await createTenant(sqlEm(orm), { slug: 'bench', name: 'Bench Co.' })).id;
+  } finally {
+    await orm.close();
+  }
+  const bar = generateBar('generate');
+  const generate = await generateDataset({ databaseUrl: url, tenantId, customers, seed, jobs: Number(args.jobs), model, onProgress: (p) => bar.update(p) });
+  bar.stop();
+  const surveyBar = progressBar('survey responses', customers, 'customers');
+  const survey = await generateSurveyResponses({
+    databaseUrl: url, tenantId, customers, seed, asOf: generate.asOf, model, jobs: Number(args.jobs),
+    onProgress: (p) => surveyBar.update(p.done, { extra: `${int(p.responses)} responses` }),
+  });
+  surveyBar.stop();
+  console.log(`generated ${int(generate.customers)} customers, ${int(generate.orders)} orders, ${int(generate.interactions)} interactions in ` +
+    `${(generate.timings.totalMs / 1000).toFixed(1)} s; ${int(survey.responses)} survey responses in ${(survey.ms / 1000).toFixed(1)} s`);
+  const recomputeStart = performance.now();
+  const recompute = await runRecompute(url, tenantId, generate.asOf);
+  console.log(`metrics recompute: ${(recompute.runs[0].wallMs / 1000).toFixed(1)} s, ${int(recompute.metricsRows)} customer_metrics rows`);
+  const dataset: Dataset = {
+    ...wanted, tenantId, asOf: generate.asOf, createdAt: new Date().toISOString(),
+    generated: {
+      orders: generate.orders, countedOrders: generate.countedOrders, interactions: generate.interactions, surveyResponses: survey.responses,
+      generateMs: generate.timings.totalMs, surveyMs: survey.ms, recomputeMs: performance.now() - recomputeStart, metricsRows: recompute.metricsRows,
+    },
+  };
+  // Written last: a database without it (interrupted generation) is never reused.
+  await admin(baseUrl, (c) => c.query(`comment on database ${name} is ${quoteLiteral(JSON.stringify(dataset))}`));
+  return { name, url, dataset, reused: false };
+}
+
+/** The role PostGraphile connects as: it can read the tables and nothing else. */
+async function ensureReaderRole(url: string, name: string): Promise<string> {
+  await admin(url, async (c) => {
+    await c.query(`do $$ begin if not exists (select 1 from pg_roles where rolname = '${READER_ROLE}') then create role ${READER_ROLE} login; end if; end $$`);
+    await c.query(`alter role ${READER_ROLE} set default_transaction_read_only = on`);
+    await c.query(`grant connect on database ${name} to ${READER_ROLE}`);
+    await c.query(`grant usage on schema public to ${READER_ROLE}`);
+    await c.query(`grant select on all tables in schema public to ${READER_ROLE}`);
+  });
+  const reader = new URL(url);
+  reader.username = READER_ROLE;
+  reader.password = '';
+  return reader.toString();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress
+
+function progressBar(label: string, total: number, unit: string): { update(value: number, payload?: { extra?: string }): void; stop(): void } {
+  if (!process.stderr.isTTY) {
+    let last = 0;
+    return {
+      update(value, payload) {
+        if (performance.now() - last > 5000 || value >= total) {
+          last = performance.now();
+          log(`${label}: ${int(value)}/${int(total)} ${unit} ${payload?.extra ?? ''}`);
+        }
+      },
+      stop() {},
+    };
+  }
+  const bar = new cliProgress.SingleBar({
+    format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {extra} | {duration_formatted}`,
+    hideCursor: true, barsize: 24, stream: process.stderr,
+  }, cliProgress.Presets.shades_classic);
+  bar.start(total, 0, { extra: '' });
+  return { update: (value, payload) => bar.update(value, payload ?? {}), stop: () => bar.stop() };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Scenario {
+  name: string;
+  description: string;
+  /** Servers that answer it (Clientele first), each with a fresh request body per request. */
+  bodies: Record<string, () => string>;
+}
+
+function markdownTable(headers: string[], rows: (string | number)[][], align: ('l' | 'r')[]): string {
+  return [
+    `| ${headers.join(' | ')} |`,
+    `|${align.map((a) => (a === 'r' ? '---:' : '---')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
 
 async function main() {
   const started = new Date();
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) throw new Error('Set DATABASE_URL to a PostgreSQL server (postgres://…); the bench database is created beside it');
   const commit = git('rev-parse', '--short', 'HEAD') || 'nocommit';
-  const dirty = git('status', '--porcelain').length > 0;
+  const dirty = git('status', '--porcelain', '--untracked-files=no').length > 0;
   const machine = {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -322,50 +485,37 @@ async function main() {
       `${duration} s per run at ${connectionCounts.join('/')} connections; ${machine.cpus} × ${machine.cpuModel}, load ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}, Node ${machine.node}`,
   );
 
-  const label = customers >= 1e6 ? `${customers / 1e6}m` : `${customers / 1e3}k`;
-  const db = await createBenchDatabase(baseUrl, benchDatabaseName(`load_${label}`));
+  const db = await prepareDataset(baseUrl);
+  const tenantId = db.dataset.tenantId;
   const servers: Served[] = [];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'clientele-load-'));
   try {
-    // 1. Data
-    const bar = generateBar('generate');
-    const generate: GenerateReport = await generateDataset({
-      databaseUrl: db.url, tenantId: db.tenantId, customers, seed: Number(args.seed), jobs: Number(args.jobs), model, onProgress: (p) => bar.update(p),
-    });
-    bar.stop();
-    console.log(
-      `generated ${int(generate.customers)} customers, ${int(generate.orders)} orders, ${int(generate.interactions)} interactions in ${(generate.timings.totalMs / 1000).toFixed(1)} s`,
-    );
-
-    // 2. Metrics
-    const recomputeStart = performance.now();
-    const recompute = await runRecompute(db.url, db.tenantId, generate.asOf);
-    const recomputeMs = performance.now() - recomputeStart;
-    console.log(`metrics recompute: ${(recompute.runs[0].wallMs / 1000).toFixed(1)} s, ${int(recompute.metricsRows)} customer_metrics rows`);
-
-    // 3. Key, ids, churn mix
+    // Key, ids, churn mix, PostgreSQL settings
     const orm = await createOrm({ databaseUrl: db.url, poolMax: 2 });
     let key: string;
     try {
-      ({ key } = await createApiKey(sqlEm(orm), db.tenantId, Role.ADMIN, 'load benchmark'));
+      ({ key } = await createApiKey(sqlEm(orm), tenantId, Role.ADMIN, 'load benchmark'));
     } finally {
       await orm.close();
     }
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    let ids: string[];
-    let churnMix: Record<string, number>;
-    try {
-      ids = (await client.query<{ id: string }>('select id from customer where tenant_id = $1 order by random() limit 5000', [db.tenantId])).rows.map((r) => r.id);
-      churnMix = Object.fromEntries(
-        (await client.query<{ level: string; n: number }>(`select coalesce(churn_level, 'none') as level, count(*)::int as n from customer_metrics where tenant_id = $1 group by 1 order by 1`, [db.tenantId])).rows.map((r) => [r.level, r.n]),
-      );
-    } finally {
-      await client.end();
-    }
+    const { ids, churnMix, postgres } = await admin(db.url, async (client) => ({
+      ids: (await client.query<{ id: string }>('select id from customer where tenant_id = $1 order by hashtext(id::text) limit 5000', [tenantId])).rows.map((r) => r.id),
+      churnMix: Object.fromEntries(
+        (await client.query<{ level: string; n: number }>(`select coalesce(churn_level, 'none') as level, count(*)::int as n from customer_metrics where tenant_id = $1 group by 1 order by 1`, [tenantId])).rows.map((r) => [r.level, r.n]),
+      ),
+      postgres: Object.fromEntries((await client.query<{ name: string; setting: string }>(
+        `select name, setting from pg_settings where name in ('server_version', 'shared_buffers', 'work_mem', 'jit', 'max_connections')`)).rows.map((r) => [r.name, r.setting])),
+    }));
     console.log(`churn levels: ${Object.entries(churnMix).map(([k, v]) => `${k} ${int(v)}`).join(', ')}`);
+    const readerUrl = await ensureReaderRole(db.url, db.name);
+    // Autovacuum may be off (it is on this machine): every run starts from vacuumed, analysed
+    // tables, as autovacuum would keep them — the recompute and the previous run's writes leave
+    // customer_metrics without statistics and with dead rows otherwise.
+    const vacuumStart = performance.now();
+    await admin(db.url, (c) => c.query('vacuum (analyze)'));
+    console.log(`vacuum (analyze): ${((performance.now() - vacuumStart) / 1000).toFixed(1)} s`);
 
-    // 4. Servers
+    // Servers
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
     log('starting Clientele…');
     const clientele = await startProcess(
@@ -373,15 +523,26 @@ async function main() {
       'server/main.ts',
       { DATABASE_URL: db.url, CLIENTELE_SEED_DEMO: 'false', CLIENTELE_EXPOSE_SQL_COUNT: '1', LOG_LEVEL: 'silent', HOST: '127.0.0.1', DB_POOL_MAX: String(poolMax), CLIENTELE_DATA_DIR: dataDir, NODE_ENV: 'production' },
       (port) => [`http://127.0.0.1:${port}/health/ready`, {}],
+      args['server-args'].split(' ').filter(Boolean),
     );
     servers.push(clientele);
-    const raw = args['no-raw']
-      ? null
-      : await startProcess('raw', 'bench/raw-server.ts', { DATABASE_URL: db.url, DB_POOL_MAX: String(poolMax) }, (port) => [
-          `http://127.0.0.1:${port}/graphql`,
-          { method: 'POST', headers, body: JSON.stringify({ operationName: 'List', query: QUERIES.List }) },
-        ]);
-    if (raw) servers.push(raw);
+    let postgraphile: Served | null = null;
+    if (peerNames.includes('postgraphile')) {
+      log('starting PostGraphile…');
+      postgraphile = await startProcess('postgraphile', 'bench/peers/postgraphile-server.ts', { DATABASE_URL: readerUrl, DB_POOL_MAX: String(poolMax), GRAPHILE_ENV: 'production' }, (port) => [
+        `http://127.0.0.1:${port}/graphql`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) },
+      ]);
+      servers.push(postgraphile);
+    }
+    let raw: Served | null = null;
+    if (peerNames.includes('raw')) {
+      raw = await startProcess('raw', 'bench/raw-server.ts', { DATABASE_URL: db.url, DB_POOL_MAX: String(poolMax) }, (port) => [
+        `http://127.0.0.1:${port}/graphql`,
+        { method: 'POST', headers, body: JSON.stringify({ operationName: 'List', query: CLIENTELE.List }) },
+      ]);
+      servers.push(raw);
+    }
     const startRss = Object.fromEntries(servers.map((s) => [s.name, s.rss()]));
 
     // An NPS survey for submitSurveyResponse.
@@ -396,106 +557,169 @@ async function main() {
 
     const runId = `${process.pid}-${Date.now().toString(36)}`;
     let sequence = 0;
+    let pick = 0;
     const randomId = () => ids[Math.floor(Math.random() * ids.length)];
+    const nextId = () => ids[pick++ % ids.length]; // the same id sequence for every server
+    const readBodies = (op: 'List' | 'HighRisk' | 'Card'): Record<string, () => string> => {
+      const bodies: Record<string, () => string> = {};
+      if (op === 'Card') {
+        bodies.clientele = () => JSON.stringify({ operationName: op, query: CLIENTELE.Card, variables: { id: nextId() } });
+        if (postgraphile) bodies.postgraphile = () => JSON.stringify({ operationName: op, query: POSTGRAPHILE.Card, variables: { tenantId, id: nextId() } });
+        if (raw) bodies.raw = bodies.clientele;
+      } else {
+        bodies.clientele = () => JSON.stringify({ operationName: op, query: CLIENTELE[op] });
+        if (postgraphile) bodies.postgraphile = () => JSON.stringify({ operationName: op, query: POSTGRAPHILE[op], variables: { tenantId } });
+        if (raw) bodies.raw = bodies.clientele;
+      }
+      return bodies;
+    };
     const all: Scenario[] = [
-      { name: 'list', description: 'customers(first: 50) with metrics and the last 3 interactions', raw: true, body: () => JSON.stringify({ operationName: 'List', query: QUERIES.List }) },
-      { name: 'card', description: 'customer(id) card: profile, metrics, last 5 interactions and orders; random ids', raw: true, body: () => JSON.stringify({ operationName: 'Card', query: QUERIES.Card, variables: { id: randomId() } }) },
-      { name: 'highRisk', description: 'customers(first: 50) with churnRisk HIGH, by predicted CLV desc', raw: true, body: () => JSON.stringify({ operationName: 'HighRisk', query: QUERIES.HighRisk }) },
+      { name: 'list', description: 'customers(first: 50) with metrics and the last 3 interactions', bodies: readBodies('List') },
+      { name: 'card', description: 'customer(id) card: profile, metrics, last 5 interactions and orders; 5,000 ids in turn', bodies: readBodies('Card') },
+      { name: 'highRisk', description: 'customers(first: 50) with churnRisk HIGH, by predicted CLV desc', bodies: readBodies('HighRisk') },
       {
-        name: 'recordOrder', description: 'recordOrder with a line item, unique idempotency keys', raw: false,
-        body: () => JSON.stringify({
-          operationName: 'RecordOrder', query: QUERIES.RecordOrder,
-          variables: { key: `load-${runId}-${++sequence}`, input: { customerId: randomId(), channel: 'WEB', lineItems: [{ sku: 'BENCH-1', name: 'Bench item', category: 'Books', quantity: 2, unitPrice: '19.95' }] } },
-        }),
+        name: 'recordOrder', description: 'recordOrder with a line item, random customer, unique idempotency keys',
+        bodies: {
+          clientele: () => JSON.stringify({
+            operationName: 'RecordOrder', query: CLIENTELE.RecordOrder,
+            variables: { key: `load-${runId}-${++sequence}`, input: { customerId: randomId(), channel: 'WEB', lineItems: [{ sku: 'BENCH-1', name: 'Bench item', category: 'Books', quantity: 2, unitPrice: '19.95' }] } },
+          }),
+        },
       },
       ...(surveyId ? [{
-        name: 'submitSurvey', description: 'submitSurveyResponse (NPS, complete), unique idempotency keys', raw: false,
-        body: () => JSON.stringify({
-          operationName: 'SubmitSurvey', query: QUERIES.SubmitSurvey,
-          variables: { key: `load-${runId}-${++sequence}`, input: { surveyId, customerId: randomId(), channel: 'WEB', answers: [{ questionId: 'nps', value: ++sequence % 11 }] } },
-        }),
+        name: 'submitSurvey', description: 'submitSurveyResponse (NPS, complete), random customer, unique idempotency keys',
+        bodies: {
+          clientele: () => JSON.stringify({
+            operationName: 'SubmitSurvey', query: CLIENTELE.SubmitSurvey,
+            variables: { key: `load-${runId}-${++sequence}`, input: { surveyId, customerId: randomId(), channel: 'WEB', answers: [{ questionId: 'nps', value: ++sequence % 11 }] } },
+          }),
+        },
       }] : []),
     ];
     const only = args.scenarios?.split(',');
     const scenarios = only ? all.filter((s) => only.includes(s.name)) : all;
 
-    // 5. Runs
+    // Samples: SQL statements per request, and the peers' answers compared with Clientele's.
     const sqlStatements: Record<string, number | null> = {};
-    const samples: Record<string, unknown> = {};
-    const runs: RunResult[] = [];
+    const equivalence: Record<string, Record<string, string>> = {};
+    const sqlByPageSize: Record<number, number | null> = {};
+    for (const n of [1, 10, 50, 100]) {
+      const r = await graphql(clientele.url, headers, JSON.stringify({ query: CLIENTELE.listOfSize(n) }));
+      sqlByPageSize[n] = r.errors ? null : (r.extensions?.sqlStatements ?? null);
+    }
+    console.log(`list: SQL statements per request by page size: ${Object.entries(sqlByPageSize).map(([n, c]) => `first ${n}: ${c}`).join(', ')}`);
     for (const scenario of scenarios) {
-      const sample = await graphql(clientele.url, headers, scenario.body());
+      const sample = await graphql(clientele.url, headers, scenario.bodies.clientele());
       sqlStatements[scenario.name] = typeof sample.extensions?.sqlStatements === 'number' ? sample.extensions.sqlStatements : null;
-      samples[scenario.name] = sample.errors ? { errors: sample.errors } : { bytes: JSON.stringify(sample.data).length };
       if (sample.errors) console.log(`${scenario.name}: sample request failed: ${JSON.stringify(sample.errors).slice(0, 400)}`);
-      if (scenario.raw && raw) {
-        // Same answer from the peer: as many nodes, the same first customer (the card: the same id).
-        const body = scenario.body();
-        const [a, b] = [await graphql(clientele.url, headers, body), await graphql(raw.url, headers, body)];
-        const shape = (r: { data?: any }) => {
-          const list = r.data?.customers?.nodes as { id: string }[] | undefined;
-          return list ? `${list.length} nodes, first ${list[0]?.id}` : `customer ${r.data?.customer?.id}`;
-        };
-        const same = !a.errors && !b.errors && shape(a) === shape(b);
-        samples[scenario.name] = { ...(samples[scenario.name] as object), rawBytes: JSON.stringify(b.data ?? b.errors).length, sameAsRaw: same };
-        if (!same) console.log(`${scenario.name}: raw peer answers differently: clientele ${a.errors ? JSON.stringify(a.errors).slice(0, 200) : shape(a)}; raw ${b.errors ? JSON.stringify(b.errors).slice(0, 200) : shape(b)}`);
-      }
-      const targets = scenario.raw && raw ? [clientele, raw] : [clientele];
-      for (const served of targets) {
-        if (warmup > 0) {
-          log(`${scenario.name} @ ${served.name}: warm-up ${warmup} s`);
-          await cannon(served, headers, scenario, 16, warmup);
+      if (!['list', 'card', 'highRisk'].includes(scenario.name)) continue;
+      equivalence[scenario.name] = {};
+      for (const peer of [postgraphile, raw]) {
+        if (!peer) continue;
+        const checks = scenario.name === 'card' ? 20 : 1;
+        let verdict = 'same rows and fields';
+        for (let i = 0; i < checks && verdict === 'same rows and fields'; i++) {
+          const id = ids[(i * 97) % ids.length];
+          const a = scenario.name === 'card'
+            ? await graphql(clientele.url, headers, JSON.stringify({ query: CLIENTELE.Card, variables: { id } }))
+            : await graphql(clientele.url, headers, scenario.bodies.clientele());
+          const b = peer === raw
+            ? await graphql(peer.url, headers, scenario.name === 'card' ? JSON.stringify({ operationName: 'Card', query: CLIENTELE.Card, variables: { id } }) : scenario.bodies.raw())
+            : await graphql(peer.url, { 'content-type': 'application/json' }, scenario.name === 'card'
+              ? JSON.stringify({ query: POSTGRAPHILE.Card, variables: { tenantId, id } }) : scenario.bodies.postgraphile());
+          if (a.errors || b.errors) {
+            verdict = `error: ${JSON.stringify(a.errors ?? b.errors).slice(0, 300)}`;
+            break;
+          }
+          const dialect = peer === postgraphile ? 'postgraphile' : 'clientele';
+          const na = scenario.name === 'card' ? normaliseCard(a, 'clientele') : normaliseList(a, 'clientele');
+          const nb = scenario.name === 'card' ? normaliseCard(b, dialect) : normaliseList(b, dialect);
+          const diff = firstDifference(na, nb);
+          if (diff) verdict = `DIFFERS at ${diff.slice(0, 300)}`;
+          else if (scenario.name === 'card' && i === checks - 1) verdict = `same rows and fields (${checks} cards)`;
         }
+        equivalence[scenario.name][peer.name] = verdict;
+        console.log(`${scenario.name}: ${peer.name} vs clientele: ${verdict}`);
       }
-      for (const connections of connectionCounts) {
-        for (const served of targets) {
-          log(`${scenario.name} @ ${served.name}: ${connections} connections, ${duration} s…`);
-          const run = await cannon(served, headers, scenario, connections, duration);
+    }
+
+    // Runs
+    const plan = scenarios.flatMap((s) => connectionCounts.flatMap((c) => Object.keys(s.bodies).map((server) => ({ scenario: s, connections: c, server }))));
+    const warmups = scenarios.flatMap((s) => Object.keys(s.bodies).map((server) => ({ scenario: s, server })));
+    const totalSeconds = plan.length * duration + warmups.length * warmup;
+    const bar = progressBar('load', totalSeconds, 's');
+    let elapsed = 0;
+    let current = '';
+    const ticker = setInterval(() => bar.update(Math.min(totalSeconds, elapsed + (performance.now() - runStart) / 1000), { extra: `${current} ${int(liveRequests)} req` }), 500);
+    let runStart = performance.now();
+    const byName = Object.fromEntries(servers.map((s) => [s.name, s]));
+    const runs: RunResult[] = [];
+    try {
+      for (const scenario of scenarios) {
+        for (const w of warmups.filter((x) => x.scenario === scenario)) {
+          if (warmup <= 0) continue;
+          current = `${scenario.name} @ ${w.server} warm-up`;
+          runStart = performance.now();
+          await cannon(byName[w.server], headers, scenario, 16, warmup);
+          elapsed += warmup;
+        }
+        for (const p of plan.filter((x) => x.scenario === scenario)) {
+          current = `${scenario.name} @ ${p.server} ${p.connections}c`;
+          runStart = performance.now();
+          const run = await cannon(byName[p.server], headers, scenario, p.connections, duration);
+          elapsed += duration;
           runs.push(run);
-          log(`  ${int(run.reqPerSec)} req/s, p50 ${ms(run.latencyMs.p50)} ms, p95 ${ms(run.latencyMs.p95)} ms, p99 ${ms(run.latencyMs.p99)} ms, ${run.errors} errors, RSS ${mib(run.rssBytes)}`);
-          if (run.firstError) log(`  first error: ${run.firstError}`);
+          if (!process.stderr.isTTY) log(`${current}: ${int(run.reqPerSec)} req/s, p95 ${ms(run.latencyMs.p95)} ms, ${run.errors} errors`);
+          if (run.firstError) log(`\n${current}: first error: ${run.firstError}`);
         }
       }
+    } finally {
+      clearInterval(ticker);
+      bar.stop();
     }
     const endRss = Object.fromEntries(servers.map((s) => [s.name, s.rss()]));
 
-    // 6. Report
+    // Report
     const find = (scenario: string, server: string, connections: number) => runs.find((r) => r.scenario === scenario && r.server === server && r.connections === connections);
-    const rows = runs.map((r) => {
-      const peer = r.server === 'clientele' ? find(r.scenario, 'raw', r.connections) : undefined;
+    const ratio = (a?: RunResult, b?: RunResult) => (a && b ? a.reqPerSec / b.reqPerSec : null);
+    const fmtRatio = (v: number | null) => (v === null ? '' : v.toFixed(2));
+    const lat = (r?: RunResult) => (r ? `${ms(r.latencyMs.p50)} / ${ms(r.latencyMs.p95)} / ${ms(r.latencyMs.p99)}` : '');
+    const rows = scenarios.flatMap((s) => connectionCounts.map((c) => {
+      const a = find(s.name, 'clientele', c), g = find(s.name, 'postgraphile', c), r = find(s.name, 'raw', c);
       return [
-        r.scenario, r.server, r.connections, int(r.reqPerSec), ms(r.latencyMs.p50), ms(r.latencyMs.p95), ms(r.latencyMs.p99), r.errors,
-        r.server === 'clientele' ? (sqlStatements[r.scenario] ?? '?') : 1, mib(r.rssBytes), peer ? `${(r.reqPerSec / peer.reqPerSec).toFixed(2)}` : '',
+        s.name, c, a ? int(a.reqPerSec) : '', lat(a), a?.errors ?? '', sqlStatements[s.name] ?? '?', a ? a.cpuMsPerRequest.toFixed(1) : '', a ? mib(a.rssBytes) : '',
+        g ? int(g.reqPerSec) : '', g ? ms(g.latencyMs.p95) : '', g ? g.cpuMsPerRequest.toFixed(1) : '', g ? g.errors : '',
+        r ? int(r.reqPerSec) : '', r ? ms(r.latencyMs.p95) : '', r ? r.cpuMsPerRequest.toFixed(1) : '', r ? r.errors : '',
+        fmtRatio(ratio(a, g)), fmtRatio(ratio(a, r)),
       ];
-    });
-    const headersRow = ['scenario', 'server', 'conns', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'SQL/req', 'RSS after', 'req/s vs raw'];
-    console.log(`\n# Load (${int(customers)} customers, ${duration} s per run, pool ${poolMax})`);
-    console.log(table(headersRow, rows));
-    const ratios = scenarios.filter((s) => s.raw && raw).map((s) => ({
-      scenario: s.name,
-      byConnections: Object.fromEntries(connectionCounts.map((c) => {
-        const a = find(s.name, 'clientele', c), b = find(s.name, 'raw', c);
-        return [c, a && b ? { reqPerSec: a.reqPerSec / b.reqPerSec, p95: a.latencyMs.p95 / b.latencyMs.p95 } : null];
-      })),
     }));
-    console.log(`\nClientele/raw (req/s ratio; p95 ratio): ${ratios.map((r) => `${r.scenario} ${connectionCounts.map((c) => {
-      const v = r.byConnections[c];
-      return v ? `${c}c ${v.reqPerSec.toFixed(2)}; ${v.p95.toFixed(1)}×` : `${c}c -`;
-    }).join(', ')}`).join(' | ')}`);
-    console.log(`server RSS: ${servers.map((s) => `${s.name} ${mib(startRss[s.name].rssBytes)} at start, ${mib(endRss[s.name].rssBytes)} at end, peak ${mib(endRss[s.name].peakRssBytes)}`).join('; ')}`);
+    const head = ['scenario', 'conns', 'Clientele req/s', 'p50 / p95 / p99 ms', 'errors', 'SQL/req', 'CPU ms/req', 'RSS', 'PostGraphile req/s', 'p95 ms', 'CPU ms/req', 'errors', 'raw req/s', 'p95 ms', 'CPU ms/req', 'errors', 'C/PG', 'C/raw'];
+    console.log(`\n# Load (${int(customers)} customers, ${duration} s per run, pool ${poolMax})`);
+    console.log(table(head, rows));
+    const rssLine = servers.map((s) => `${s.name} ${mib(startRss[s.name].rssBytes)} at start, ${mib(endRss[s.name].rssBytes)} at end, peak ${mib(endRss[s.name].peakRssBytes)}`).join('; ');
+    console.log(`\nserver RSS: ${rssLine}`);
 
     const clienteleRuns = runs.filter((r) => r.server === 'clientele');
+    const listRatios = connectionCounts.map((c) => ratio(find('list', 'clientele', c), find('list', 'postgraphile', c))).filter((v): v is number => v !== null);
     const verdicts = {
-      listRatioVsPostGraphile: null as boolean | null, // PostGraphile peer not built yet
+      listRatioVsPostGraphile: listRatios.length ? listRatios.every((v) => v >= TARGETS.listRatioVsPostGraphile) : null,
       p95Under50msAt16: Object.fromEntries(clienteleRuns.filter((r) => r.connections === 16).map((r) => [r.scenario, r.latencyMs.p95 < TARGETS.p95MsAt16])),
-      atMost5SqlStatements: Object.fromEntries(Object.entries(sqlStatements).map(([k, v]) => [k, v === null ? null : v <= TARGETS.sqlStatementsPerRequest])),
+      atMost5SqlStatements: { ...Object.fromEntries(Object.entries(sqlStatements).map(([k, v]) => [k, v === null ? null : v <= TARGETS.sqlStatementsPerRequest])),
+        listAtEveryPageSize: Object.values(sqlByPageSize).every((v) => v !== null && v <= TARGETS.sqlStatementsPerRequest) },
       zeroErrors: clienteleRuns.every((r) => r.errors === 0),
       rssUnder500MB: endRss.clientele.peakRssBytes < TARGETS.rssBytes,
     };
-    console.log(`\n# Targets: p95 < 50 ms at 16 connections: ${Object.entries(verdicts.p95Under50msAt16).map(([k, v]) => `${k} ${v ? 'met' : 'NOT met'}`).join(', ')}; ` +
-      `≤ 5 SQL/request: ${Object.entries(verdicts.atMost5SqlStatements).map(([k, v]) => `${k} ${v ? 'met' : 'NOT met'}`).join(', ')}; ` +
-      `zero errors: ${verdicts.zeroErrors ? 'met' : 'NOT met'}; peak RSS < 500 MB: ${verdicts.rssUnder500MB ? 'met' : 'NOT met'} (${mib(endRss.clientele.peakRssBytes)}); ` +
-      'list ratio vs PostGraphile: not measured (no PostGraphile peer yet)');
+    const yes = (v: boolean | null) => (v === null ? 'not measured' : v ? 'met' : 'NOT met');
+    const targetLines = [
+      `list throughput ≥ PostGraphile's: ${yes(verdicts.listRatioVsPostGraphile)} (C/PG ${listRatios.map((v) => v.toFixed(2)).join(' / ')} at ${connectionCounts.join('/')} connections)`,
+      `p95 < 50 ms at 16 connections: ${Object.entries(verdicts.p95Under50msAt16).map(([k, v]) => `${k} ${ms(find(k, 'clientele', 16)!.latencyMs.p95)} ms ${yes(v)}`).join(', ')}`,
+      `≤ 5 SQL statements per request: ${Object.entries(sqlStatements).map(([k, v]) => `${k} ${v}`).join(', ')}; list at first 1/10/50/100: ${Object.values(sqlByPageSize).join('/')} → ` +
+        `${Object.entries(verdicts.atMost5SqlStatements).filter(([, v]) => v === false).map(([k]) => k).join(', ') || 'all'} ${Object.values(verdicts.atMost5SqlStatements).every((v) => v !== false) ? 'met' : 'NOT met'}`,
+      `zero errors: ${yes(verdicts.zeroErrors)}`,
+      `server RSS < 500 MB: ${yes(verdicts.rssUnder500MB)} (Clientele peak ${mib(endRss.clientele.peakRssBytes)})`,
+    ];
+    console.log(`\n# Targets\n${targetLines.map((l) => `- ${l}`).join('\n')}`);
+    console.log(`\n# Equivalence\n${Object.entries(equivalence).map(([s, v]) => `- ${s}: ${Object.entries(v).map(([p, r]) => `${p} ${r}`).join('; ')}`).join('\n')}`);
 
     const result = {
       benchmark: 'load',
@@ -505,36 +729,68 @@ async function main() {
       uncommittedChanges: dirty,
       argv: process.argv.slice(2),
       quick,
-      machine: { ...machine, loadAverageAtEnd: os.loadavg() },
-      settings: { customers, durationS: duration, warmupS: warmup, connections: connectionCounts, poolMax, autocannon: '9.0.0' },
-      data: { customers: generate.customers, orders: generate.orders, interactions: generate.interactions, generateMs: generate.timings.totalMs, churnMix },
-      recompute: { wallMs: recompute.runs[0].wallMs, harnessMs: recomputeMs, metricsRows: recompute.metricsRows },
-      queries: QUERIES,
-      scenarios: scenarios.map((s) => ({ name: s.name, description: s.description, raw: s.raw, sqlStatements: sqlStatements[s.name], sample: samples[s.name] })),
+      machine: { ...machine, loadAverageAtEnd: os.loadavg(), postgres },
+      label: args.label ?? null,
+      settings: { customers, durationS: duration, warmupS: warmup, connections: connectionCounts, poolMax, autocannon: '9.0.0', postgraphile: '5.1.5 (amber preset)', serverArgs: args['server-args'] },
+      database: { name: db.name, reused: db.reused },
+      data: { ...db.dataset, churnMix },
+      queries: { clientele: CLIENTELE, postgraphile: POSTGRAPHILE },
+      differences: DIFFERENCES,
+      equivalence,
+      scenarios: scenarios.map((s) => ({ name: s.name, description: s.description, servers: Object.keys(s.bodies), sqlStatements: sqlStatements[s.name] })),
+      sqlByPageSize,
       rss: { start: startRss, end: endRss },
       runs,
-      ratiosVsRaw: ratios,
+      ratios: scenarios.map((s) => ({
+        scenario: s.name,
+        byConnections: Object.fromEntries(connectionCounts.map((c) => [c, {
+          vsPostGraphile: ratio(find(s.name, 'clientele', c), find(s.name, 'postgraphile', c)),
+          vsRaw: ratio(find(s.name, 'clientele', c), find(s.name, 'raw', c)),
+        }])),
+      })),
       targets: TARGETS,
       verdicts,
     };
     if (!args['no-write']) {
       const dir = path.join(here, 'results');
       mkdirSync(dir, { recursive: true });
-      const file = path.join(dir, `${started.toISOString().slice(0, 10)}-load-${commit}.json`);
+      const file = path.join(dir, `${started.toISOString().slice(0, 10)}-load-${commit}${quick ? '-quick' : ''}${args.label ? `-${args.label}` : ''}.json`);
       writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
       console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+      // The latest table in bench/README.md, between its markers.
+      const readme = path.join(here, 'README.md');
+      const text = readFileSync(readme, 'utf8');
+      const begin = '<!-- load:latest:begin -->', end = '<!-- load:latest:end -->';
+      if (!args.label && text.includes(begin) && text.includes(end)) {
+        const md = [
+          begin,
+          `Written by \`npm run bench\` from \`bench/results/${path.basename(file)}\`: ${int(customers)} customers (${int(db.dataset.generated.orders)} orders, ` +
+            `${int(db.dataset.generated.interactions)} interactions, ${int(db.dataset.generated.surveyResponses)} survey responses; HIGH churn ${int(churnMix.HIGH ?? 0)}), ` +
+            `${duration} s per run, pool ${poolMax}, commit \`${commit}\`${dirty ? ' + uncommitted changes' : ''}, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
+            `load average ${machine.loadAverageAtStart[0].toFixed(1)} → ${os.loadavg()[0].toFixed(1)}. Database ${db.reused ? 'reused' : 'generated in this run'}.`,
+          '',
+          markdownTable(head, rows, head.map((_, i) => (i === 0 ? 'l' : 'r'))),
+          '',
+          `Server RSS: ${rssLine}.`,
+          '',
+          ...targetLines.map((l) => `- ${l}`),
+          '',
+          `Equivalence: ${Object.entries(equivalence).map(([s, v]) => `${s}: ${Object.entries(v).map(([p, r]) => `${p} ${r}`).join(', ')}`).join('; ')}.`,
+          end,
+        ].join('\n');
+        writeFileSync(readme, text.slice(0, text.indexOf(begin)) + md + text.slice(text.indexOf(end) + end.length));
+        console.log('updated the latest table in bench/README.md');
+      }
     }
-    if (args.keep) console.log(`kept database ${db.name}: ${db.url} (tenant ${db.tenantId}); ADMIN key ${key}`);
+    console.log(`database ${db.name} kept for the next run${args.drop ? ' — dropping it (--drop)' : ''}: ${db.url} (tenant ${tenantId})`);
   } finally {
     for (const s of servers) await s.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    if (!args.keep) await db.drop();
+    if (args.drop) await admin(baseUrl, (c) => c.query(`drop database if exists ${db.name} with (force)`));
   }
 }
 
-main().catch(async (error: unknown) => {
-  if (interrupted()) return; // the signal handler drops the database and exits
+main().catch((error: unknown) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  await dropAllBenchDatabases();
   process.exitCode = 1;
 });

@@ -601,3 +601,116 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     await pool.end();
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Survey responses (added for the load benchmark, issue 7; generateDataset above is unchanged)
+
+export interface SurveyResponseModel {
+  /** Mean completed responses per customer. */
+  perCustomer: number;
+  /** Shape of the per-customer response-rate Gamma (smaller = more heavy-tailed). */
+  shape: number;
+  /** Cap per customer (below 1024). */
+  maxPerCustomer: number;
+}
+
+/** About 0.6 responses per customer: most customers never answer, a few answer dozens of times. */
+export const DEFAULT_SURVEY_RESPONSE_MODEL: SurveyResponseModel = { perCustomer: 0.6, shape: 0.35, maxPerCustomer: 60 };
+
+export interface SurveyResponseOptions {
+  databaseUrl: string;
+  tenantId: string;
+  /** The customers generateDataset made (same seed, model and asOf). */
+  customers: number;
+  asOf: Date | string;
+  seed?: number;
+  model?: GenerateOptions['model'];
+  responses?: Partial<SurveyResponseModel>;
+  firstIndex?: number;
+  chunkSize?: number;
+  jobs?: number;
+  onProgress?: (progress: { done: number; total: number; responses: number }) => void;
+}
+
+/** NPS answers 0–10, skewed towards promoters like real NPS data (about +20). */
+const NPS_SCORES = ['0', '1', '2', '3', '4', '5', '5', '6', '6', '7', '7', '7', '8', '8', '8', '8', '9', '9', '9', '9', '9', '10', '10', '10', '10'];
+
+/**
+ * Completed NPS responses from the customers generateDataset made: an ACTIVE NPS survey
+ * ("Relationship NPS", the product's default questions) and, per customer, a Gamma-distributed
+ * rate (heavy-tailed: most never answer), responses spread over the customer's lifetime, a score
+ * and sometimes a comment. Set-based like the rest (one insert per chunk, hashed randomness keyed
+ * by customer index × 1024 + response number), so the same seed gives the same rows.
+ */
+export async function generateSurveyResponses(options: SurveyResponseOptions): Promise<{ surveyId: string; responses: number; ms: number }> {
+  const started = performance.now();
+  const model = resolveModel(options.model);
+  const rm = { ...DEFAULT_SURVEY_RESPONSE_MODEL, ...options.responses };
+  if (rm.maxPerCustomer >= 1024) throw new RangeError('maxPerCustomer must be below 1024');
+  const seed = options.seed ?? 42;
+  const asOf = new Date(options.asOf);
+  const firstIndex = options.firstIndex ?? 1;
+  const chunkSize = options.chunkSize ?? 50_000;
+  const sql = new Sql(seed);
+  const { defaultQuestions } = await import('../../server/surveys/questions.js');
+  const { SurveyKind } = await import('../../server/surveys/survey.entity.js');
+  const questions = defaultQuestions(SurveyKind.NPS);
+  // Survey id: a UUIDv7 at asOf − history, fixed by the seed.
+  const surveyStream = 60;
+  const rkey = '(c.g * 1024 + k)';
+  const rate = rm.perCustomer / rm.shape;
+  // $1 tenant, $2 lo, $3 hi, $4 asOf ms, $5–$8 the customer quantile tables, $9 survey id, $10 response-rate table.
+  const insert = `with ${customersCte(sql, model)}
+    insert into survey_response (tenant_id, id, survey_id, survey_version, customer_id, channel, status, answers, score,
+                                 idempotency_key, started_at, updated_at, completed_at)
+    select $1::uuid, ${sql.uuid7('ms', rkey, surveyStream + 2, surveyStream + 3)}, $9::uuid, 1, c.cid,
+           ${sql.pick(['WEB', 'WEB', 'EMAIL', 'MOBILE_APP', 'WECHAT'], rkey, surveyStream + 4)}, 'COMPLETE',
+           jsonb_build_object('nps', jsonb_build_object('value', score)) ||
+             case when ${sql.u(rkey, surveyStream + 5)} < 0.3 then jsonb_build_object('reason', jsonb_build_object('text', 'Generated comment ' || ${rkey})) else '{}'::jsonb end,
+           score, 'bench-' || c.g || '-' || k, to_timestamp(ms / 1000.0), to_timestamp(ms / 1000.0), to_timestamp(ms / 1000.0)
+      from c
+      cross join lateral generate_series(1, least(${rm.maxPerCustomer}, floor(${sql.q(10, 'c.g', surveyStream + 1)} * ${rate}))::int) k
+      cross join lateral (select c.acquired_ms + floor(${sql.u(rkey, surveyStream + 6)} * ($4::int8 - c.acquired_ms))::int8 as ms,
+                                 (${sql.pick(NPS_SCORES, rkey, surveyStream + 7)})::smallint as score) r
+    returning 1`;
+  const quantiles = quantileTables(model, seed);
+  const responseTable = Array.from(gammaQuantileTable(rm.shape, seed * 97 + 60));
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: Math.max(1, options.jobs ?? 1) });
+  pool.on('error', () => {});
+  try {
+    const surveyId = (await pool.query<{ id: string }>(`select ${sql.uuid7(`${asOf.getTime() - model.historyDays * DAY_MS}`, '1', surveyStream, surveyStream + 8)} as id`)).rows[0].id;
+    const surveyAt = new Date(asOf.getTime() - model.historyDays * DAY_MS);
+    await pool.query(
+      `insert into survey (tenant_id, id, name, kind, status, created_at, updated_at, activated_at) values ($1, $2, 'Relationship NPS', 'NPS', 'ACTIVE', $3, $3, $3)
+       on conflict do nothing`,
+      [options.tenantId, surveyId, surveyAt],
+    );
+    await pool.query(
+      `insert into survey_version (tenant_id, id, survey_id, version, title, questions, created_at)
+       values ($1, $2, $2, 1, $3::jsonb, $4::jsonb, $5) on conflict do nothing`,
+      [options.tenantId, surveyId, JSON.stringify({ en: 'Relationship NPS', zhCN: null }), JSON.stringify(questions), surveyAt],
+    );
+    const chunks: [number, number][] = [];
+    for (let lo = firstIndex; lo < firstIndex + options.customers; lo += chunkSize) {
+      chunks.push([lo, Math.min(lo + chunkSize, firstIndex + options.customers) - 1]);
+    }
+    let next = 0;
+    let done = 0;
+    let responses = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        const [lo, hi] = chunks[next++];
+        const params = [options.tenantId, lo, hi, asOf.getTime(), ...quantiles.slice(0, 4), surveyId, responseTable];
+        const result = await pool.query(insert, params);
+        done += hi - lo + 1;
+        responses += result.rowCount ?? 0;
+        options.onProgress?.({ done, total: options.customers, responses });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, options.jobs ?? 1), chunks.length) }, worker));
+    await pool.query('vacuum (analyze) survey_response');
+    return { surveyId, responses, ms: performance.now() - started };
+  } finally {
+    await pool.end();
+  }
+}

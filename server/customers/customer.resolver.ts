@@ -2,6 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Re
 import { ADMIN, WRITE } from '../auth/auth-checker.js';
 import type { Context } from '../context.js';
 import { PageArgs } from '../graphql/connection.js';
+import { readOnlyEm } from '../graphql/keyset-query.js';
 import { Contact } from './contact.entity.js';
 import { contactsByCustomerIds, createContact, removeContact, updateContact } from './contact.service.js';
 import { CustomFieldDefinition } from './custom-field.entity.js';
@@ -30,7 +31,8 @@ export class CustomerResolver {
     @Arg('orderBy', () => [CustomerOrder], { nullable: true, description: 'Default: newest first.' }) orderBy: CustomerOrder[] | null,
     @Ctx() ctx: Context,
   ) {
-    return listCustomers(ctx.em, ctx.principal.tenantId, filter, orderBy, page);
+    // A page is only serialised: plain rows, no entity hydration (the largest cost of a list page).
+    return listCustomers(readOnlyEm(ctx.em), ctx.principal.tenantId, filter, orderBy, page);
   }
 
   @FieldResolver(() => [Contact])

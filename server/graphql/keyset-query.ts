@@ -1,4 +1,4 @@
-import type { EntityClass } from '@mikro-orm/core';
+import { ReferenceKind, type EntityClass, type EntityProperty } from '@mikro-orm/core';
 import type { Em } from '../db/orm.js';
 import type { PageRequest } from './connection.js';
 import { joinSql, keysetSql, orderSql, sql, type Sql, type SqlSortKey } from './sql.js';
@@ -30,37 +30,101 @@ export async function countRows(em: Em, table: string, tenantId: string, where: 
 }
 
 /**
- * The same page for many parents in ONE statement: rows are numbered per parent with a window
- * function and cut at size + 1. This is what keeps `customers { orders(first: 3) }` at one query
- * however many customers the page holds.
+ * The same page for many parents in ONE statement: per parent a lateral `limit size + 1`, so
+ * PostgreSQL reads at most size + 1 index entries per parent (interaction_customer_idx and
+ * friends), however long a parent's history is. This is what keeps `customers { orders(first: 3) }`
+ * at one query however many customers the page holds. Rows are plain objects (see readOnlyEm).
  */
 export async function fetchPagesPerParent<T extends object>(
   em: Em,
   q: KeysetQuery<T> & { parentColumn: string; parentIds: readonly string[] },
 ): Promise<T[][]> {
+  if (!q.parentIds.length) return [];
   const where = joinSql(
     [
       sql('t.tenant_id = ?', [q.tenantId]),
-      sql(`t.${q.parentColumn} in (${q.parentIds.map(() => '?').join(', ')})`, [...q.parentIds]),
+      sql(`t.${q.parentColumn} = p.parent_id__`),
       q.where,
       keysetSql(q.keys, q.request, 't.id'),
     ],
     ' and ',
   );
   const rows = await em.execute<Record<string, unknown>[]>(
-    `select * from (
-       select t.*, row_number() over (partition by t.${q.parentColumn} order by ${orderSql(q.keys, q.request.backward, 't.id')}) as page_row__
-         from ${q.table} t where ${where.text}
-     ) ranked where page_row__ <= ? order by ${q.parentColumn}, page_row__`,
-    [...where.params, q.request.size + 1],
+    `select t.* from unnest(array[${q.parentIds.map(() => '?').join(', ')}]::uuid[]) with ordinality as p(parent_id__, ord__)
+       cross join lateral (
+         select t.* from ${q.table} t where ${where.text}
+          order by ${orderSql(q.keys, q.request.backward, 't.id')} limit ?
+       ) t
+      order by p.ord__, ${orderSql(q.keys, q.request.backward, 't.id')}`,
+    [...q.parentIds, ...where.params, q.request.size + 1],
   );
+  const map = plainMapper(em, q.entity);
   const grouped = new Map<string, T[]>(q.parentIds.map((id) => [id, []]));
-  for (const row of rows) {
-    const parent = String(row[q.parentColumn]);
-    delete row.page_row__;
-    grouped.get(parent)?.push(em.map(q.entity, row as never));
-  }
+  for (const row of rows) grouped.get(String(row[q.parentColumn]))?.push(map(row));
   return q.parentIds.map((id) => grouped.get(id)!);
+}
+
+// ---------- plain rows for pages that are only read ----------
+
+/** Per ORM (metadata) and entity class: PGlite and PostgreSQL convert some values differently. */
+const mappers = new WeakMap<object, WeakMap<object, (row: Record<string, unknown>) => unknown>>();
+
+/**
+ * Maps a row to an object of `entity`'s class without MikroORM's hydration: no identity map, no
+ * change tracking, no per-property accessors — values converted as the hydrator converts them
+ * (custom types, dates, booleans). For rows that are only serialised to GraphQL, where entity
+ * hydration was the largest single cost of a list page. The object keeps the class prototype, so
+ * `instanceof` and class methods still work; it must not be flushed.
+ */
+export function plainMapper<T extends object>(em: Em, entity: EntityClass<T>): (row: Record<string, unknown>) => T {
+  const metadata = em.getMetadata();
+  let byEntity = mappers.get(metadata);
+  if (!byEntity) mappers.set(metadata, (byEntity = new WeakMap()));
+  let map = byEntity.get(entity) as ((row: Record<string, unknown>) => T) | undefined;
+  if (map) return map;
+  const meta = metadata.get(entity);
+  const platform = em.getPlatform();
+  const props = (Object.values(meta.properties) as EntityProperty<T>[]).filter(
+    (p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1,
+  );
+  const convert = props.map((p): [string, string, (v: unknown) => unknown] => {
+    const custom = p.customType;
+    const fn = custom
+      ? (v: unknown) => custom.convertToJSValue(v, platform)
+      : p.runtimeType === 'Date'
+        ? (v: unknown) => (v instanceof Date ? v : new Date(v as string))
+        : p.runtimeType === 'boolean'
+          ? (v: unknown) => !!v
+          : (v: unknown) => v;
+    return [p.name as string, p.fieldNames[0], fn];
+  });
+  const prototype = entity.prototype as object;
+  map = (row) => {
+    const out: Record<string, unknown> = {};
+    for (const [name, field, fn] of convert) {
+      const v = row[field];
+      out[name] = v == null ? null : fn(v);
+    }
+    // Own data properties shadow the accessors MikroORM puts on the prototype.
+    return Object.setPrototypeOf(out, prototype) as T;
+  };
+  byEntity.set(entity, map as (row: Record<string, unknown>) => unknown);
+  return map;
+}
+
+/**
+ * The EntityManager for read paths whose entities are only serialised: the same object, except
+ * that `em.map(Entity, row)` returns plain objects (plainMapper). Services that build a page with
+ * `em.execute` + `em.map` (listCustomers) get cheap rows without knowing.
+ */
+export function readOnlyEm(em: Em): Em {
+  return new Proxy(em, {
+    get(target, prop) {
+      if (prop === 'map') return (entity: EntityClass<object>, row: Record<string, unknown>) => plainMapper(target, entity)(row);
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** Row counts per parent in one grouped statement. */

@@ -6,6 +6,7 @@ import { Migration20261122000004_segments_tiers_plans } from './Migration2026112
 import { Migration20261122000005_survey_targeting } from './Migration20261122000005_survey_targeting.js';
 import { Migration20261122000006_customer_activity } from './Migration20261122000006_customer_activity.js';
 import { Migration20261122000006_metrics_indexes } from './Migration20261122000006_metrics_indexes.js';
+import { Migration20261122000007_churn_clv_index } from './Migration20261122000007_churn_clv_index.js';
 
 /** Every migration, in order. Listed explicitly so they load the same from source and from tests. */
 export const migrationsList: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122000005_survey_targeting', class: Migration20261122000005_survey_targeting },
   { name: 'Migration20261122000006_customer_activity', class: Migration20261122000006_customer_activity },
   { name: 'Migration20261122000006_metrics_indexes', class: Migration20261122000006_metrics_indexes },
+  { name: 'Migration20261122000007_churn_clv_index', class: Migration20261122000007_churn_clv_index },
 ];

@@ -20,6 +20,7 @@ import { Loaders, type Context } from './context.js';
 import { pendingMigrations, sqlEm, type Orm } from './db/orm.js';
 import { countSqlIn, currentSqlCounter } from './db/sql-counter.js';
 import { isDatabaseUnavailable, type ErrorCode } from './graphql/errors.js';
+import { executionPlugins } from './graphql/execution.js';
 import { inputErrorPath } from './graphql/input-path.js';
 import { getSchema } from './schema.js';
 import { demoPage, type DemoWidgets } from './widgets/demo.js';
@@ -141,6 +142,8 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       requestIdPlugin(log),
       widgetAllowlistPlugin(),
+      // Read path measured by bench/load.ts: no cache-control field wrapping, plain rows for queries.
+      ...executionPlugins(),
       ...(config.exposeSqlCount ? [sqlCountPlugin()] : []),
     ],
   });

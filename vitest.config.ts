@@ -31,7 +31,8 @@ export default defineConfig({
   resolve: { alias: graphqlAlias },
   test: {
     maxWorkers: 2,
-    testTimeout: 60_000,
+    // Generous: CLI tests spawn Node processes, which take far longer on a loaded 2-core machine.
+    testTimeout: 150_000,
     hookTimeout: 180_000,
     projects: [
       {

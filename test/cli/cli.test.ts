@@ -1,35 +1,14 @@
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientele, cliEnvironment, type CliEnv } from '../helpers/cli.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { freshDatabase, onPostgres } from '../helpers/database.js';
-
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'bin/clientele.js');
-
-/** Runs `clientele …` as a user would, with Node 24 from node_modules. */
-function clientele(args: string[], env: Record<string, string | undefined>) {
-  return run(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, DATABASE_URL: undefined, ...env }, timeout: 120_000 });
-}
+import { onPostgres } from '../helpers/database.js';
 
 describe('clientele CLI', () => {
-  let env: Record<string, string | undefined>;
+  let env: CliEnv;
   let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    if (onPostgres) {
-      const db = await freshDatabase();
-      env = { DATABASE_URL: db.url };
-      cleanup = db.drop;
-    } else {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clientele-cli-'));
-      env = { CLIENTELE_DATA_DIR: dir };
-      cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-    }
+    ({ env, cleanup } = await cliEnvironment('cli'));
   });
   afterAll(async () => cleanup?.());
 

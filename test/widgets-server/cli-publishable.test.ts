@@ -1,32 +1,11 @@
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, onPostgres } from '../helpers/database.js';
-
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'bin/clientele.js');
-
-function clientele(args: string[], env: Record<string, string | undefined>) {
-  return run(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, DATABASE_URL: undefined, ...env }, timeout: 120_000 });
-}
+import { clientele, cliEnvironment, type CliEnv } from '../helpers/cli.js';
 
 describe('clientele keys create --publishable', () => {
-  let env: Record<string, string | undefined>;
+  let env: CliEnv;
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    if (onPostgres) {
-      const db = await freshDatabase();
-      env = { DATABASE_URL: db.url };
-      cleanup = db.drop;
-    } else {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clientele-cli-pk-'));
-      env = { CLIENTELE_DATA_DIR: dir };
-      cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-    }
+    ({ env, cleanup } = await cliEnvironment('cli-pk'));
     await clientele(['tenants', 'create', '--slug', 'web-co', '--name', 'Web Co'], env);
   });
   afterAll(async () => cleanup?.());

@@ -154,6 +154,10 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
   app.disable('x-powered-by');
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
 
+  // Browsers ask every page for one; answer quietly instead of logging a 404 in the console.
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });

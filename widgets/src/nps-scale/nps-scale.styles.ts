@@ -2,16 +2,24 @@ import { css } from 'lit';
 
 // On top of the shared baseStyles (isolation, font, focus ring). Theming only through the documented custom properties and parts; every value has a fallback.
 export const npsScaleStyles = css`
+  :host {
+    container-type: inline-size;
+  }
+  /* One row of 11 equal buttons; two rows (6 + 5) only where a row would get too narrow to tap. */
   .options {
-    display: flex;
-    flex-wrap: wrap;
+    display: grid;
+    grid-template-columns: repeat(11, minmax(0, 1fr));
     gap: var(--crm-nps-gap, 0.25rem);
+  }
+  @container (max-width: 300px) {
+    .options {
+      grid-template-columns: repeat(6, minmax(0, 1fr));
+    }
   }
   button {
     box-sizing: border-box;
-    min-width: var(--crm-nps-size, 2.75rem);
+    min-width: 0;
     min-height: var(--crm-nps-size, 2.75rem);
-    flex: 1 0 auto;
     margin: 0;
     padding: 0 0.25rem;
     font: inherit;

@@ -3,7 +3,7 @@
  * first), then custom-elements.json (widgets/dist and widgets/, the latter committed).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { ELEMENT_ENTRIES } from '../vite.config.js';
@@ -17,5 +17,10 @@ for (const mode of ['iife', ...Object.keys(ELEMENT_ENTRIES)]) {
 }
 const cem = fileURLToPath(new URL('../../node_modules/@custom-elements-manifest/analyzer/cem.js', import.meta.url));
 execFileSync(process.execPath, [cem, 'analyze', '--litelement', '--config', 'custom-elements-manifest.config.mjs'], { cwd: widgets, stdio: 'inherit' });
-copyFileSync(`${widgets}/dist/custom-elements.json`, `${widgets}/custom-elements.json`);
+// The analyzer lists modules in file-system order; sort them so the committed copy only changes with the code.
+const manifest = JSON.parse(readFileSync(`${widgets}/dist/custom-elements.json`, 'utf8')) as { modules: { path: string }[] };
+manifest.modules.sort((a, b) => a.path.localeCompare(b.path));
+const text = `${JSON.stringify(manifest, null, 2)}\n`;
+writeFileSync(`${widgets}/dist/custom-elements.json`, text);
+writeFileSync(`${widgets}/custom-elements.json`, text);
 console.log('widgets built into widgets/dist');

@@ -34,7 +34,7 @@
  * field by field with Clientele's (bench/peers/queries.ts).
  * Errors = connection errors + timeouts + non-2xx + 2xx responses whose body has GraphQL `errors`.
  */
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -52,7 +52,7 @@ import { DEFAULT_SURVEY_RESPONSE_MODEL, generateDataset, generateSurveyResponses
 import { databaseUrl } from './lib/database.js';
 import { generateBar } from './lib/progress.js';
 import { CLIENTELE, DIFFERENCES, firstDifference, normaliseCard, normaliseList, POSTGRAPHILE } from './peers/queries.js';
-import type { ChildMessage, RecomputeChildResult } from './recompute-child.js';
+import { runRecomputeChild } from './lib/recompute.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(here);
@@ -201,25 +201,13 @@ async function startProcess(
   };
 }
 
-function runRecompute(url: string, tenantId: string, asOf: string): Promise<RecomputeChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(here, 'recompute-child.ts'), ['--database-url', url, '--tenant-id', tenantId, '--as-of', asOf, '--runs', '1'], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let result: RecomputeChildResult | null = null;
-    let failure: string | null = null;
-    let lastLog = 0;
-    child.on('message', (message: ChildMessage) => {
-      if (message.type === 'progress') {
-        if (Date.now() - lastLog > 2000) {
-          lastLog = Date.now();
-          log(`recompute: ${(message.progress * 100).toFixed(0)}% ${message.phase} ${int(message.processed)}/${int(message.total)}`);
-        }
-      } else if (message.type === 'result') result = message;
-      else failure = message.message;
-    });
-    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(failure ?? `recompute child exited with code ${code}`))));
+function runRecompute(url: string, tenantId: string, asOf: string) {
+  let lastLog = 0;
+  return runRecomputeChild(url, tenantId, asOf, (message) => {
+    if (Date.now() - lastLog > 2000) {
+      lastLog = Date.now();
+      log(`recompute: ${(message.progress * 100).toFixed(0)}% ${message.phase} ${int(message.processed)}/${int(message.total)}`);
+    }
   });
 }
 

@@ -24,7 +24,7 @@
  * data, then the segment service functions called directly with an EntityManager from createOrm,
  * as the GraphQL resolvers call them (they need only the tenant id).
  */
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,7 +41,8 @@ import { SegmentKind } from '../server/segments/segment.types.js';
 import { generateDataset, resolveModel, type GenerateReport } from './lib/datagen.js';
 import { benchDatabaseName, createBenchDatabase, dropAllBenchDatabases, interrupted, reuseBenchDatabase } from './lib/database.js';
 import { generateBar } from './lib/progress.js';
-import type { ChildMessage, RecomputeChildResult } from './recompute-child.js';
+import { runRecomputeChild } from './lib/recompute.js';
+import type { RecomputeChildResult } from './recompute-child.js';
 
 const TARGETS = { refresh1MSeconds: 10, preview100kMs: 1000 };
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -121,25 +122,13 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - start, value };
 }
 
-function runRecompute(url: string, tenantId: string, asOf: string): Promise<RecomputeChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(here, 'recompute-child.ts'), ['--database-url', url, '--tenant-id', tenantId, '--as-of', asOf, '--runs', '1'], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let result: RecomputeChildResult | null = null;
-    let failure: string | null = null;
-    let last = 0;
-    child.on('message', (m: ChildMessage) => {
-      if (m.type === 'progress') {
-        if (Date.now() - last > 10_000) {
-          last = Date.now();
-          process.stderr.write(`  recompute ${(m.progress * 100).toFixed(0)}% ${m.phase} ${int(m.processed)}/${int(m.total)}\n`);
-        }
-      } else if (m.type === 'result') result = m;
-      else failure = m.message;
-    });
-    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(failure ?? `recompute child exited with code ${code}`))));
+function runRecompute(url: string, tenantId: string, asOf: string) {
+  let last = 0;
+  return runRecomputeChild(url, tenantId, asOf, (m) => {
+    if (Date.now() - last > 10_000) {
+      last = Date.now();
+      process.stderr.write(`  recompute ${(m.progress * 100).toFixed(0)}% ${m.phase} ${int(m.processed)}/${int(m.total)}\n`);
+    }
   });
 }
 

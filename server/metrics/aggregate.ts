@@ -12,7 +12,7 @@
 import type { Em } from '../db/orm.js';
 import { joinSql, sql, type Sql } from '../graphql/sql.js';
 import { dayNumber } from './summary.js';
-import { pushAggregate, type AggregateRow, type Aggregates } from './scoring.js';
+import { foldPurchaseHistory, pushAggregate, type AggregateRow, type Aggregates } from './scoring.js';
 import type { MetricsSettings } from './settings.js';
 
 /** Which customers a statement covers: a keyset batch (ids after `after`, in id order) or given ids. */
@@ -118,81 +118,59 @@ export async function aggregateCustomers(
   const scope: CustomerScope = byRange ? { kind: 'range', after: null, upTo: ids[ids.length - 1] } : { kind: 'ids', ids };
   const range = byRange ? joinSql([sql('o.customer_id >= ?::uuid', [ids[0]]), scopeSql(scope, 'o.customer_id')], ' and ') : scopeSql(scope, 'o.customer_id');
   const rate = rateSql(ctx, 'o.currency');
-  // lag and lead over one window (one sort): the first purchase day has no previous day, the last no next one.
+  // Each customer's counted orders come back as two parallel arrays (purchase day in the tenant's
+  // time zone, amount in units; null without an exchange rate) and are folded per customer in
+  // foldPurchaseHistory. Streaming over the per-customer index with one aggregate per customer is
+  // a fraction of the cost of grouping by day and windowing in SQL.
   const text = `
-    with o as (
-      select o.customer_id,
-             ((o.occurred_at at time zone ?)::date - date '1970-01-01') as day,
-             o.occurred_at,
-             round(o.total_amount * ${rate.text}, 4) as amount
-        from customer_order o
-       where o.tenant_id = ? and ${range.text}
-         and o.status not in ('CANCELLED', 'REFUNDED') and o.occurred_at <= ?::timestamptz
-    ),
-    d as (
-      select customer_id, day, count(*) as orders, count(amount) as priced, sum(amount) as amount, count(amount) = count(*) as known,
-             min(occurred_at) as first_at, max(occurred_at) as last_at
-        from o group by customer_id, day
-    ),
-    g as (
-      select d.*,
-             day - lag(day) over w as gap,
-             lead(day) over w is null as is_last
-        from d window w as (partition by customer_id order by day)
-    )
-    select customer_id,
-           count(*)::int as purchase_days,
-           sum(orders)::int as order_count,
-           (sum(orders) - sum(priced))::int as unpriced,
-           min(day)::int as first_day,
-           max(day)::int as last_day,
-           (extract(epoch from min(first_at)) * 1000)::float8 as first_order_at,
-           (extract(epoch from max(last_at)) * 1000)::float8 as last_order_at,
-           (coalesce(sum(amount), 0) * 10000)::float8 as total_units,
-           (count(*) filter (where gap is not null and known))::int as spend_repeat_days,
-           (coalesce(sum(amount) filter (where gap is not null and known), 0) * 10000)::float8 as repeat_spend_units,
-           coalesce(max(gap) filter (where is_last), -1)::int as last_gap,
-           coalesce(max(gap), -1)::int as largest_gap,
-           (count(*) filter (where day > ?))::int as recent_days,
-           (count(*) filter (where day > ? and day <= ?))::int as baseline_days,
-           (coalesce(sum(amount) filter (where day > ?), 0) * 10000)::float8 as recent_spend_units,
-           (coalesce(sum(amount) filter (where day > ? and day <= ?), 0) * 10000)::float8 as baseline_spend_units
-      from g
-     group by customer_id`;
-  const params = [
-    ctx.timeZone, ...rate.params, ctx.tenantId, ...range.params, w.asOf.toISOString(),
-    w.recentStartDay, w.baselineStartDay, w.recentStartDay, w.recentStartDay, w.baselineStartDay, w.recentStartDay,
-  ];
-  const rows = await em.execute<Record<string, unknown>[]>(text, params);
+    select o.customer_id,
+           array_agg(((o.occurred_at at time zone ?)::date - date '1970-01-01'))::text as days,
+           array_agg((round(o.total_amount * ${rate.text}, 4) * 10000)::int8)::text as units,
+           (extract(epoch from min(o.occurred_at)) * 1000)::float8 as first_order_at,
+           (extract(epoch from max(o.occurred_at)) * 1000)::float8 as last_order_at
+      from customer_order o
+     where o.tenant_id = ? and ${range.text}
+       and o.status not in ('CANCELLED', 'REFUNDED') and o.occurred_at <= ?::timestamptz
+     group by o.customer_id`;
+  const params = [ctx.timeZone, ...rate.params, ctx.tenantId, ...range.params, w.asOf.toISOString()];
+  const rows = await em.execute<{ customer_id: string; days: string; units: string; first_order_at: unknown; last_order_at: unknown }[]>(text, params);
   const byId = new Map(rows.map((r) => [String(r.customer_id), r]));
   let unpricedOrders = 0;
-  for (const r of rows) unpricedOrders += Number(r.unpriced ?? 0);
-  const num = (v: unknown, fallback = 0) => (v === null || v === undefined ? fallback : Number(v));
   for (const customerId of ids) {
     const r = byId.get(customerId);
-    const row: AggregateRow = r
-      ? {
-          customerId,
-          purchaseDays: num(r.purchase_days),
-          orderCount: num(r.order_count),
-          firstDay: num(r.first_day),
-          lastDay: num(r.last_day),
-          firstOrderAt: num(r.first_order_at, NaN),
-          lastOrderAt: num(r.last_order_at, NaN),
-          totalUnits: Math.round(num(r.total_units)),
-          spendRepeatDays: num(r.spend_repeat_days),
-          repeatSpendUnits: Math.round(num(r.repeat_spend_units)),
-          lastGap: num(r.last_gap, -1),
-          largestGap: num(r.largest_gap, -1),
-          recentDays: num(r.recent_days),
-          baselineDays: num(r.baseline_days),
-          recentSpendUnits: Math.round(num(r.recent_spend_units)),
-          baselineSpendUnits: Math.round(num(r.baseline_spend_units)),
-        }
-      : EMPTY_HISTORY(customerId);
+    if (!r) {
+      pushAggregate(into, EMPTY_HISTORY(customerId));
+      continue;
+    }
+    const row = foldPurchaseHistory(customerId, parseIntArray(r.days) as number[], parseIntArray(r.units), Number(r.first_order_at), Number(r.last_order_at), w);
+    unpricedOrders += row.unpriced;
     pushAggregate(into, row);
   }
   return { unpricedOrders };
+}
+
+/**
+ * A PostgreSQL integer array literal ('{3,-1,NULL}') → numbers, null for NULL. The arrays come as
+ * text and are read digit by digit: the driver's generic array parser builds a string per element,
+ * which for ten million orders was seconds of CPU and garbage.
+ */
+export function parseIntArray(text: string): (number | null)[] {
+  const out: (number | null)[] = [];
+  let value = 0, negative = false, digits = false, isNull = false;
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits = true;
+    } else if (c === 45) negative = true;
+    else if (c === 44 || c === 125) {
+      if (isNull) out.push(null);
+      else if (digits) out.push(negative ? -value : value);
+      value = 0;
+      negative = digits = isNull = false;
+    } else if (c === 78) isNull = true; // NULL
+  }
+  return out;
 }
 
 const EMPTY_HISTORY = (customerId: string): AggregateRow => ({

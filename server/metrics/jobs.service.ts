@@ -96,6 +96,7 @@ export async function runJob(
   tenantId: string,
   jobId: string,
   onProgress?: (p: RecomputeProgress) => void,
+  options: { rebuildMinCustomers?: number } = {},
 ): Promise<MetricsJob> {
   const [job] = await em.execute<{ as_of: string | Date }[]>(
     `update metrics_job set status = 'RUNNING', started_at = now(), heartbeat_at = now(), phase = 'AGGREGATING'
@@ -109,6 +110,7 @@ export async function runJob(
     const result = await recomputeTenant(em, tenantId, {
       asOf: new Date(job.as_of),
       jobId,
+      rebuildMinCustomers: options.rebuildMinCustomers,
       onProgress: async (p) => {
         onProgress?.(p);
         const now = Date.now();

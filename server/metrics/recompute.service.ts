@@ -2,7 +2,8 @@
  * Recompute (whole tenant) and re-score (a few customers) of customer metrics.
  *
  * Recompute, per tenant:
- *  1. AGGREGATING: orders -> purchase history, one set-based statement per 10,000 customers,
+ *  1. AGGREGATING: orders -> purchase history, one set-based statement per 10,000 customers (each
+ *     customer's orders as arrays, folded in foldPurchaseHistory),
  *     into typed-array columns (a million customers is ~200 MB, not millions of objects).
  *  2. FITTING: BG/NBD on (x, t_x, T) in days and Gamma-Gamma on (x, zbar), stored as value_model rows.
  *  3. SCORING: P(alive), expected spend and discounted CLV for everyone; RFM quintile and value-tier
@@ -18,10 +19,11 @@ import { combineChurnReasons, healthScore, type ChurnReason } from './churn.js';
 import { evaluateChurnReasons, loadChurnData, type ChurnScope } from './churn-providers.js';
 import { aggregateCustomers, batchCustomerIds, safeTimeZone, scopeSql, uuidArray, unconvertedOrders, windowFor, withoutJit, type CustomerScope, type TenantMetricsContext, type Window } from './aggregate.js';
 import { fit as fitGammaGamma, type GammaGammaParams } from './gamma-gamma.js';
+import { copyValue, MetricsPartitionRebuild, REBUILD_MIN_CUSTOMERS, type MetricsCopy } from './metrics-rebuild.js';
 import { lifecycleStage, type CustomerHistory } from './lifecycle.js';
 import type { MetricsJobSummary } from './metrics-job.entity.js';
 import {
-  amountToDecimal, ClvCalculator, emptyAggregates, MS_PER_DAY, modelColumns, ownAverage, pushAggregate, rfmOf, rowAt, stats, summarizePopulation, UNITS,
+  amountToDecimal, appendAggregates, ClvCalculator, emptyAggregates, MS_PER_DAY, modelColumns, ownAverage, rfmOf, stats, summarizePopulation, UNITS,
   unitsToDecimal, valueTier, zbar, type Aggregates, type Cutoffs, type Models, type RfmResult,
 } from './scoring.js';
 import { resolveMetricsSettings } from './settings.js';
@@ -255,7 +257,7 @@ function arrayElement(v: unknown): string {
  * (far cheaper for PostgreSQL to parse than thousands of VALUES tuples). A row re-scored after
  * this recompute started (newer computed_at) is kept: it already saw orders this one did not.
  */
-async function upsertRows(em: Em, ctx: ScoringContext, rows: MetricsRow[], bind = false): Promise<void> {
+async function upsertRows(em: Em, ctx: ScoringContext, rows: MetricsRow[], bind = false, into?: MetricsPartitionRebuild): Promise<void> {
   if (!rows.length) return;
   const arrays = ROW_COLUMNS.map(([, , get]) => `{${rows.map((r) => arrayElement(get(r, ctx))).join(',')}}`);
   const shared = [ctx.tenant.tenantId, ctx.window.asOf.toISOString(), ctx.computedAt.toISOString(), ctx.jobId, ctx.tenant.currency, ctx.tenant.settings.clvMonths];
@@ -263,11 +265,13 @@ async function upsertRows(em: Em, ctx: ScoringContext, rows: MetricsRow[], bind 
   const names = ROW_COLUMNS.map(([name]) => name);
   const updates = [...SHARED_COLUMNS.slice(1), ...names.slice(1)].map((c) => `${c} = excluded.${c}`).join(', ');
   const casts = [...sharedCasts, ...ROW_COLUMNS.map(([, type]) => `${type}[]`)];
-  const text = (p: (i: number) => string) => `insert into customer_metrics (${[...SHARED_COLUMNS, ...names].join(', ')})
+  // A partition being rebuilt is new and holds each customer once: plain inserts.
+  const onConflict = into ? '' : `on conflict (tenant_id, customer_id) do update set ${updates}
+     where customer_metrics.computed_at <= excluded.computed_at`;
+  const text = (p: (i: number) => string) => `insert into ${into ? into.table : 'customer_metrics'} (${[...SHARED_COLUMNS, ...names].join(', ')})
      select ${sharedCasts.map((cast, i) => `${p(i)}::${cast}`).join(', ')}, u.*
        from unnest(${ROW_COLUMNS.map(([, type], i) => `${p(sharedCasts.length + i)}::${type}[]`).join(', ')}) as u (${names.join(', ')})
-     on conflict (tenant_id, customer_id) do update set ${updates}
-     where customer_metrics.computed_at <= excluded.computed_at`;
+     ${onConflict}`;
   const params = [...shared, ...arrays];
   if (casts.length !== params.length) throw new Error('upsertRows: one parameter per column');
   if (!bind) {
@@ -285,6 +289,25 @@ async function upsertRows(em: Em, ctx: ScoringContext, rows: MetricsRow[], bind 
     queryId: { queryId: newId() },
   } as never);
 }
+
+/** The rows as lines of COPY's text format, columns as COPY_COLUMNS (one type-specific formatter per column: this runs a million times). */
+function copyLines(ctx: ScoringContext, rows: MetricsRow[]): string {
+  const shared = [ctx.tenant.tenantId, ctx.window.asOf, ctx.computedAt, ctx.jobId, ctx.tenant.currency, ctx.tenant.settings.clvMonths].map(copyValue).join('\t');
+  let out = '';
+  for (const r of rows) {
+    out += shared;
+    for (let c = 0; c < ROW_COLUMNS.length; c++) out += '\t' + COPY_FORMATS[c](ROW_COLUMNS[c][2](r, ctx));
+    out += '\n';
+  }
+  return out;
+}
+const copyNumber = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '\\N');
+/** uuids, decimal strings and our own codes: nothing COPY would read as special. */
+const copyPlain = (v: unknown) => (v === null || v === undefined ? '\\N' : (v as string));
+const COPY_FORMATS: ((v: unknown) => string)[] = ROW_COLUMNS.map(([, type]) =>
+  ['int', 'smallint', 'float8'].includes(type) ? copyNumber : ['uuid', 'numeric'].includes(type) ? copyPlain : copyValue,
+);
+const COPY_COLUMNS = [...SHARED_COLUMNS, ...ROW_COLUMNS.map(([name]) => name)];
 
 function churnScope(ctx: TenantMetricsContext, w: Window, scope: CustomerScope): ChurnScope {
   const recentStart = new Date(w.asOf.getTime() - ctx.settings.recentWindowDays * MS_PER_DAY);
@@ -327,7 +350,13 @@ const PHASE_SPAN: Record<RecomputePhase, [number, number]> = {
 export async function recomputeTenant(
   em: Em,
   tenantId: string,
-  opts: { asOf: Date; jobId: string; onProgress?: (p: RecomputeProgress) => Promise<void> | void },
+  opts: {
+    asOf: Date;
+    jobId: string;
+    onProgress?: (p: RecomputeProgress) => Promise<void> | void;
+    /** Tenants with at least this many customers get their metrics rebuilt as their own partition (metrics-rebuild.ts). */
+    rebuildMinCustomers?: number;
+  },
 ): Promise<RecomputeResult> {
   const started = Date.now();
   const timings: Record<string, number> = {};
@@ -339,38 +368,33 @@ export async function recomputeTenant(
 
   const tenant = await loadTenantContext(em, tenantId);
   const w = windowFor(opts.asOf, tenant);
-  const [{ total }] = await em.execute<{ total: number }[]>(
-    'select count(*)::int as total from customer where tenant_id = ? and merged_into_id is null',
-    [tenantId],
-  );
+  // Every customer id in one statement (the million strings are kept as agg.customerId anyway);
+  // batches are cut from it in Node instead of one keyset statement per batch.
+  const customerIds = await batchCustomerIds(em, tenantId, { kind: 'range', after: null, upTo: null });
+  const total = customerIds.length;
 
   // 1. AGGREGATING
-  await report('AGGREGATING', 0, Number(total));
-  const agg = emptyAggregates(Number(total) + 16);
-  // Batches are cut in id order (cheap, index-only) and aggregated two at a time: with
-  // PostgreSQL that is two backends on two cores; appended strictly in id order.
-  let after: string | null = null;
+  await report('AGGREGATING', 0, total);
+  const agg = emptyAggregates(total + 16);
+  // Batches in id order, aggregated two at a time: with PostgreSQL that is two backends on two
+  // cores; appended strictly in id order.
   let unpriced = 0;
   const pending: Promise<Aggregates>[] = [];
   const drain = async () => {
     const part = await pending.shift()!;
-    for (let i = 0; i < part.n; i++) pushAggregate(agg, rowAt(part, i));
-    await report('AGGREGATING', agg.n, Math.max(agg.n, Number(total)));
+    appendAggregates(agg, part);
+    await report('AGGREGATING', agg.n, Math.max(agg.n, total));
   };
-  for (;;) {
-    const ids = await batchCustomerIds(em, tenantId, { kind: 'range', after, upTo: null, limit: AGGREGATE_BATCH });
-    if (ids.length) {
-      const part = emptyAggregates(ids.length);
-      const task = withoutJit(em.fork() as Em, (tx) => aggregateCustomers(tx, tenant, w, ids, part)).then(({ unpricedOrders }) => {
-        unpriced += unpricedOrders;
-        return part;
-      });
-      task.catch(() => undefined); // awaited (and thrown) in order by drain()
-      pending.push(task);
-    }
+  for (let start = 0; start < total; start += AGGREGATE_BATCH) {
+    const ids = customerIds.slice(start, start + AGGREGATE_BATCH);
+    const part = emptyAggregates(ids.length);
+    const task = withoutJit(em.fork() as Em, (tx) => aggregateCustomers(tx, tenant, w, ids, part)).then(({ unpricedOrders }) => {
+      unpriced += unpricedOrders;
+      return part;
+    });
+    task.catch(() => undefined); // awaited (and thrown) in order by drain()
+    pending.push(task);
     if (pending.length >= AGGREGATE_PARALLEL) await drain();
-    if (ids.length < AGGREGATE_BATCH) break;
-    after = ids[ids.length - 1];
   }
   while (pending.length) await drain();
   const unconverted = unpriced > 0 ? await unconvertedOrders(em, tenant, w) : [];
@@ -457,6 +481,10 @@ export async function recomputeTenant(
   };
   let nextSignals = agg.n > 0 ? signalsFor(0) : null;
   const inFlight: Promise<void>[] = [];
+  const rebuild = agg.n > 0 && agg.n >= (opts.rebuildMinCustomers ?? REBUILD_MIN_CUSTOMERS) ? await MetricsPartitionRebuild.start(em, tenantId) : null;
+  let copy: MetricsCopy | null = null;
+  try {
+  copy = rebuild ? await rebuild.openCopy(em, COPY_COLUMNS) : null;
   for (let start = 0; start < agg.n; start += RECOMPUTE_WRITE_BATCH) {
     await report('WRITING', start, agg.n);
     const end = Math.min(agg.n, start + RECOMPUTE_WRITE_BATCH);
@@ -472,20 +500,38 @@ export async function recomputeTenant(
     }
     timings.rowsMs = (timings.rowsMs ?? 0) + Date.now() - t;
     t = Date.now();
+    if (copy) {
+      await copy.write(copyLines(ctx, rows));
+      timings.copyMs = (timings.copyMs ?? 0) + Date.now() - t;
+      continue;
+    }
     while (inFlight.length >= WRITE_PARALLEL) await inFlight.shift();
     timings.upsertWaitMs = (timings.upsertWaitMs ?? 0) + Date.now() - t;
-    const task = upsertRows(em.fork() as Em, ctx, rows, true);
+    const task = upsertRows(em.fork() as Em, ctx, rows, true, rebuild ?? undefined);
     // Surface a failure when it is awaited, not as an unhandled rejection.
     task.catch(() => undefined);
     inFlight.push(task);
   }
   for (const task of inFlight) await task;
-  // Customers merged away since their last scoring keep no metrics.
-  await em.execute(
-    `delete from customer_metrics m using customer c
-      where m.tenant_id = ? and c.tenant_id = m.tenant_id and c.id = m.customer_id and c.merged_into_id is not null`,
-    [tenantId],
-  );
+  await copy?.end();
+  copy = null;
+  timings.loadMs = Date.now() - writeStart;
+  if (rebuild) {
+    await rebuild.finish(em, ctx.computedAt);
+  } else {
+    // Customers merged away since their last scoring keep no metrics.
+    await em.execute(
+      `delete from customer_metrics m using customer c
+        where m.tenant_id = ? and c.tenant_id = m.tenant_id and c.id = m.customer_id and c.merged_into_id is not null`,
+      [tenantId],
+    );
+  }
+  } catch (error) {
+    for (const task of inFlight) await task.catch(() => undefined);
+    await copy?.abort();
+    await rebuild?.abort(em).catch(() => undefined);
+    throw error;
+  }
   await report('WRITING', agg.n, agg.n);
   timings.writeMs = Date.now() - writeStart;
   timings.totalMs = Date.now() - started;

@@ -73,6 +73,22 @@ export function pushAggregate(agg: Aggregates, row: AggregateRow): void {
   for (const c of FLOAT_COLUMNS) (agg as any)[c][i] = row[c];
 }
 
+/** Appends every customer of `part` to `agg` (column copies, no per-customer objects). */
+export function appendAggregates(agg: Aggregates, part: Aggregates): void {
+  while (agg.orderCount.length < agg.n + part.n) {
+    const capacity = Math.max(16, agg.orderCount.length * 2, agg.n + part.n);
+    for (const c of [...INT_COLUMNS, ...FLOAT_COLUMNS]) {
+      const old = (agg as any)[c] as Int32Array | Float64Array;
+      const grown = new (old.constructor as Int32ArrayConstructor | Float64ArrayConstructor)(capacity);
+      grown.set(old);
+      (agg as any)[c] = grown;
+    }
+  }
+  for (const c of [...INT_COLUMNS, ...FLOAT_COLUMNS]) ((agg as any)[c] as Float64Array).set(((part as any)[c] as Float64Array).subarray(0, part.n), agg.n);
+  for (let i = 0; i < part.n; i++) agg.customerId.push(part.customerId[i]);
+  agg.n += part.n;
+}
+
 /** Customer i of `agg` as a row (to copy between column sets). */
 export function rowAt(agg: Aggregates, i: number): AggregateRow {
   const row = { customerId: agg.customerId[i] } as AggregateRow;
@@ -322,13 +338,85 @@ export function rfmOf(recencyDays: number, purchaseDays: number, totalUnits: num
 /** Units (amount × 10⁴, a whole number) as an exact decimal string. */
 export function unitsToDecimal(units: number): string {
   const negative = units < 0;
-  const abs = BigInt(Math.round(Math.abs(units)));
-  const int = abs / 10_000n;
-  const frac = (abs % 10_000n).toString().padStart(4, '0');
-  return `${negative && abs > 0n ? '-' : ''}${int}.${frac}`;
+  const rounded = Math.round(Math.abs(units));
+  const sign = negative && rounded > 0 ? '-' : '';
+  if (rounded > Number.MAX_SAFE_INTEGER) {
+    const abs = BigInt(rounded);
+    return `${sign}${abs / 10_000n}.${(abs % 10_000n).toString().padStart(4, '0')}`;
+  }
+  // Exact in doubles below 2^53, and far cheaper than BigInt (a recompute formats millions).
+  const int = Math.floor(rounded / UNITS);
+  const frac = rounded - int * UNITS;
+  return `${sign}${int}.${frac < 10 ? '000' : frac < 100 ? '00' : frac < 1000 ? '0' : ''}${frac}`;
 }
 
 /** A currency amount (float) rounded to units, as a decimal string. */
 export function amountToDecimal(amount: number): string {
   return unitsToDecimal(Math.round(amount * UNITS));
+}
+
+/**
+ * One customer's counted orders → their purchase history (the rules of aggregate.ts): orders on
+ * one day are one purchase; a day is "known" when every order on it has an amount (null: no
+ * exchange rate), and only known repeat days enter zbar. `days` and `units` are parallel, in any
+ * order; `window` gives the recent and baseline windows as day numbers.
+ */
+export function foldPurchaseHistory(
+  customerId: string,
+  days: readonly number[],
+  units: readonly (number | null)[],
+  firstOrderAt: number,
+  lastOrderAt: number,
+  window: { recentStartDay: number; baselineStartDay: number },
+): AggregateRow & { unpriced: number } {
+  const n = days.length;
+  // Orders sorted by day (insertion sort: a handful of orders, usually arriving newest first).
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    let j = i;
+    while (j > 0 && days[order[j - 1]] > days[i]) {
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = i;
+  }
+  let purchaseDays = 0, totalUnits = 0, unpriced = 0, spendRepeatDays = 0, repeatSpendUnits = 0;
+  let lastGap = -1, largestGap = -1, recentDays = 0, baselineDays = 0, recentSpendUnits = 0, baselineSpendUnits = 0;
+  let firstDay = 0, lastDay = 0;
+  for (let k = 0; k < n; ) {
+    const day = days[order[k]];
+    let spend = 0, known = true;
+    for (; k < n && days[order[k]] === day; k++) {
+      const u = units[order[k]];
+      if (u === null || u === undefined) {
+        known = false;
+        unpriced++;
+      } else spend += Number(u);
+    }
+    if (purchaseDays === 0) firstDay = day;
+    else {
+      lastGap = day - lastDay;
+      if (lastGap > largestGap) largestGap = lastGap;
+      if (known) {
+        spendRepeatDays++;
+        repeatSpendUnits += spend;
+      }
+    }
+    purchaseDays++;
+    lastDay = day;
+    totalUnits += spend;
+    if (day > window.recentStartDay) {
+      recentDays++;
+      recentSpendUnits += spend;
+    } else if (day > window.baselineStartDay) {
+      baselineDays++;
+      baselineSpendUnits += spend;
+    }
+  }
+  return {
+    customerId, orderCount: n, purchaseDays, firstDay, lastDay,
+    firstOrderAt: n ? firstOrderAt : NaN, lastOrderAt: n ? lastOrderAt : NaN,
+    totalUnits: Math.round(totalUnits), spendRepeatDays, repeatSpendUnits: Math.round(repeatSpendUnits), lastGap, largestGap,
+    recentDays, baselineDays, recentSpendUnits: Math.round(recentSpendUnits), baselineSpendUnits: Math.round(baselineSpendUnits), unpriced,
+  };
 }

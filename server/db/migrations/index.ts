@@ -7,6 +7,7 @@ import { Migration20261122000005_survey_targeting } from './Migration20261122000
 import { Migration20261122000006_customer_activity } from './Migration20261122000006_customer_activity.js';
 import { Migration20261122000006_metrics_indexes } from './Migration20261122000006_metrics_indexes.js';
 import { Migration20261122000007_churn_clv_index } from './Migration20261122000007_churn_clv_index.js';
+import { Migration20261203000008_metrics_partitions } from './Migration20261203000008_metrics_partitions.js';
 
 /** Every migration, in order. Listed explicitly so they load the same from source and from tests. */
 export const migrationsList: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122000006_customer_activity', class: Migration20261122000006_customer_activity },
   { name: 'Migration20261122000006_metrics_indexes', class: Migration20261122000006_metrics_indexes },
   { name: 'Migration20261122000007_churn_clv_index', class: Migration20261122000007_churn_clv_index },
+  { name: 'Migration20261203000008_metrics_partitions', class: Migration20261203000008_metrics_partitions },
 ];

@@ -17,7 +17,7 @@ import { isUuid, newId } from '../db/ids.js';
 import { fit as fitBgNbd, type BgNbdParams } from './bgnbd.js';
 import { combineChurnReasons, healthScore, type ChurnReason } from './churn.js';
 import { evaluateChurnReasons, loadChurnData, type ChurnScope } from './churn-providers.js';
-import { aggregateCustomers, batchCustomerIds, safeTimeZone, scopeSql, uuidArray, unconvertedOrders, windowFor, withoutJit, type CustomerScope, type TenantMetricsContext, type Window } from './aggregate.js';
+import { aggregateCustomers, allCustomerIds, batchCustomerIds, safeTimeZone, scopeSql, uuidArray, unconvertedOrders, windowFor, withoutJit, type CustomerScope, type TenantMetricsContext, type Window } from './aggregate.js';
 import { fit as fitGammaGamma, type GammaGammaParams } from './gamma-gamma.js';
 import { copyValue, MetricsPartitionRebuild, REBUILD_MIN_CUSTOMERS, type MetricsCopy } from './metrics-rebuild.js';
 import { lifecycleStage, type CustomerHistory } from './lifecycle.js';
@@ -31,8 +31,8 @@ import { ValueModelKind, ValueModelStatus } from './value-model.entity.js';
 
 export const AGGREGATE_BATCH = 10_000;
 export const WRITE_BATCH = 5_000;
-/** Rows per upsert in a full recompute: smaller statements, two in flight, less held in memory at once. */
-const RECOMPUTE_WRITE_BATCH = 2_500;
+/** Customers per batch of a full recompute: churn signals loaded, rows built and sent (one COPY chunk or one upsert) per batch. */
+const RECOMPUTE_WRITE_BATCH = 10_000;
 /** Most customers a model is fitted on; larger tenants are fitted on an evenly spread sample. */
 export const FIT_SAMPLE_MAX = 100_000;
 const AGGREGATE_PARALLEL = 2;
@@ -381,7 +381,7 @@ export async function recomputeTenant(
   const w = windowFor(opts.asOf, tenant);
   // Every customer id in one statement (the million strings are kept as agg.customerId anyway);
   // batches are cut from it in Node instead of one keyset statement per batch.
-  const customerIds = await batchCustomerIds(em, tenantId, { kind: 'range', after: null, upTo: null });
+  const customerIds = await allCustomerIds(em, tenantId);
   const total = customerIds.length;
 
   // 1. AGGREGATING

@@ -73,8 +73,12 @@ export class MetricsPartitionRebuild {
     const tenant = this.tenantId;
     // Sorted builds over the loaded rows; the CHECK lets ATTACH skip scanning the table, and a
     // foreign key already in place is adopted by ATTACH instead of being validated under its lock.
-    await em.execute(`alter table ${t} add constraint ${t}_pkey primary key (tenant_id, customer_id)`);
-    for (const index of METRICS_INDEXES) await em.execute(`create index ${t}_${index.suffix} on ${t} ${index.columns}`);
+    // The three index builds side by side, each on a connection of its own (on PGlite, in turn).
+    await Promise.all(
+      [`create unique index ${t}_pkey on ${t} (tenant_id, customer_id)`, ...METRICS_INDEXES.map((i) => `create index ${t}_${i.suffix} on ${t} ${i.columns}`)]
+        .map((statement) => (em.fork() as Em).execute(statement)),
+    );
+    await em.execute(`alter table ${t} add constraint ${t}_pkey primary key using index ${t}_pkey`);
     await em.execute(`alter table ${t} add constraint ${t}_tenant check (tenant_id = '${tenant}'::uuid)`);
     await em.execute(
       `alter table ${t} add constraint ${t}_fk foreign key (tenant_id, customer_id) references customer (tenant_id, id) on delete cascade`,

@@ -38,6 +38,8 @@ export const FIT_SAMPLE_MAX = 100_000;
 const AGGREGATE_PARALLEL = 2;
 const WRITE_PARALLEL = 2;
 const COPY_STREAMS = 2;
+/** Rows per write to a COPY stream (~70 KB: young-generation garbage, not the large-object space). */
+const COPY_CHUNK = 100;
 
 export async function loadTenantContext(em: Em, tenantId: string): Promise<TenantMetricsContext> {
   const [row] = await em.execute<{ default_currency: string; time_zone: string; settings: unknown }[]>(
@@ -293,26 +295,26 @@ async function upsertRows(em: Em, ctx: ScoringContext, rows: MetricsRow[], bind 
   } as never);
 }
 
+/** The columns every row of a recompute shares, as the start of a COPY line. */
+function copyShared(ctx: ScoringContext): string {
+  return [ctx.tenant.tenantId, ctx.window.asOf, ctx.computedAt, ctx.jobId, ctx.tenant.currency, ctx.tenant.settings.clvMonths].map(copyValue).join('\t');
+}
+
 /**
- * The rows as lines of COPY's text format, in COPY_COLUMNS order. Written out field by field
+ * One row as a line of COPY's text format, in COPY_COLUMNS order. Written out field by field
  * rather than through ROW_COLUMNS' getters: this runs for every customer of the tenant, and the
  * generic per-column calls cost several times the formatting itself. The partition-rebuild test
  * checks that it writes exactly what the upsert path writes.
  */
-function copyLines(ctx: ScoringContext, rows: MetricsRow[]): string {
-  const shared = [ctx.tenant.tenantId, ctx.window.asOf, ctx.computedAt, ctx.jobId, ctx.tenant.currency, ctx.tenant.settings.clvMonths].map(copyValue).join('\t');
-  const bgnbd = ctx.modelIds.bgnbd ?? NULL;
-  const gammaGamma = ctx.modelIds.gammaGamma ?? NULL;
-  let out = '';
-  for (const r of rows) {
-    const rfm = r.rfm;
-    out += `${shared}\t${r.customerId}\t${r.pAlive !== null ? bgnbd : NULL}\t${r.expectedSpend !== null ? gammaGamma : NULL}\t${r.orderCount}\t${r.purchaseDays}\t${r.repeatPurchases}\t${
-      date(r.firstOrderAt)}\t${date(r.lastOrderAt)}\t${r.tXDays}\t${r.tDays}\t${num(r.recencyDays)}\t${r.totalSpend}\t${r.averageSpend ?? NULL}\t${r.spendRepeatDays}\t${
-      num(r.zbar)}\t${num(r.largestGapDays)}\t${rfm ? `${rfm.r}\t${rfm.f}\t${rfm.m}\t${rfm.code}\t${copyValue(rfm.segment)}` : RFM_NULL}\t${num(r.pAlive)}\t${
-      num(r.expectedSpend)}\t${num(r.expectedPurchases)}\t${r.predictedClv ?? NULL}\t${r.customerValue}\t${r.valueAtRisk ?? NULL}\t${r.valueTier}\t${r.lifecycleStage}\t${
-      r.churnLevel ?? NULL}\t${num(r.churnScore)}\t${copyValue(reasonsJson(r.churnReasons))}\t${num(r.healthScore)}\t${num(r.purchaseCycleDays)}\t${date(r.nextPurchaseAt)}\n`;
-  }
-  return out;
+function copyLine(shared: string, ctx: ScoringContext, r: MetricsRow): string {
+  const rfm = r.rfm;
+  return `${shared}\t${r.customerId}\t${r.pAlive !== null ? (ctx.modelIds.bgnbd ?? NULL) : NULL}\t${r.expectedSpend !== null ? (ctx.modelIds.gammaGamma ?? NULL) : NULL}\t${
+    r.orderCount}\t${r.purchaseDays}\t${r.repeatPurchases}\t${date(r.firstOrderAt)}\t${date(r.lastOrderAt)}\t${r.tXDays}\t${r.tDays}\t${num(r.recencyDays)}\t${
+    r.totalSpend}\t${r.averageSpend ?? NULL}\t${r.spendRepeatDays}\t${num(r.zbar)}\t${num(r.largestGapDays)}\t${
+    rfm ? `${rfm.r}\t${rfm.f}\t${rfm.m}\t${rfm.code}\t${copyValue(rfm.segment)}` : RFM_NULL}\t${num(r.pAlive)}\t${num(r.expectedSpend)}\t${
+    num(r.expectedPurchases)}\t${r.predictedClv ?? NULL}\t${r.customerValue}\t${r.valueAtRisk ?? NULL}\t${r.valueTier}\t${r.lifecycleStage}\t${
+    r.churnLevel ?? NULL}\t${num(r.churnScore)}\t${copyValue(reasonsJson(r.churnReasons))}\t${num(r.healthScore)}\t${num(r.purchaseCycleDays)}\t${
+    date(r.nextPurchaseAt)}\n`;
 }
 const NULL = '\\N';
 const RFM_NULL = Array(5).fill(NULL).join('\t');
@@ -496,6 +498,7 @@ export async function recomputeTenant(
   // COPY streams on connections of their own, fed alternately: two backends parse rows side by side.
   let copies: MetricsCopy[] = [];
   const copyWrites: Promise<void>[] = [];
+  let chunks = 0;
   try {
   const first = rebuild ? await rebuild.openCopy(em, COPY_COLUMNS) : null;
   if (first) copies = [first, ...(await Promise.all(Array.from({ length: COPY_STREAMS - 1 }, () => rebuild!.openCopy(em, COPY_COLUMNS) as Promise<MetricsCopy>)))];
@@ -507,24 +510,30 @@ export async function recomputeTenant(
     nextSignals = end < agg.n ? signalsFor(end) : null;
     timings.signalsWaitMs = (timings.signalsWaitMs ?? 0) + Date.now() - t;
     t = Date.now();
-    const rows: MetricsRow[] = [];
-    for (let i = start; i < end; i++) {
-      const est = { pAlive: nan(columns.pAlive[i]), purchases: nan(columns.expectedPurchases[i]), spend: nan(columns.expectedSpend[i]), clv: nan(columns.clv[i]) };
-      rows.push(buildRow(agg, i, est, ctx, churnData));
-    }
-    timings.rowsMs = (timings.rowsMs ?? 0) + Date.now() - t;
-    t = Date.now();
+    const estimate = (i: number): Estimate => ({ pAlive: nan(columns.pAlive[i]), purchases: nan(columns.expectedPurchases[i]), spend: nan(columns.expectedSpend[i]), clv: nan(columns.clv[i]) });
     if (copies.length) {
-      const k = (start / RECOMPUTE_WRITE_BATCH) % copies.length;
-      const text = copyLines(ctx, rows);
-      timings.formatMs = (timings.formatMs ?? 0) + Date.now() - t;
-      t = Date.now();
-      await copyWrites[k]; // this stream took its previous batch
-      timings.copyWaitMs = (timings.copyWaitMs ?? 0) + Date.now() - t;
-      copyWrites[k] = copies[k].write(text);
-      copyWrites[k].catch(() => undefined); // awaited above or below
+      // Rows are built, formatted and sent COPY_CHUNK at a time, alternating streams: each chunk
+      // and its row objects die young (a batch-sized string would land in the large-object
+      // space and wait for a full collection; a million rows made ~1.5 GB of such garbage).
+      const shared = copyShared(ctx);
+      let chunk = '';
+      for (let i = start; i < end; i++) {
+        chunk += copyLine(shared, ctx, buildRow(agg, i, estimate(i), ctx, churnData));
+        if ((i - start) % COPY_CHUNK === COPY_CHUNK - 1 || i === end - 1) {
+          const k = chunks++ % copies.length;
+          await copyWrites[k]; // that stream took its previous chunk
+          copyWrites[k] = copies[k].write(chunk);
+          copyWrites[k].catch(() => undefined); // awaited above or below
+          chunk = '';
+        }
+      }
+      timings.rowsMs = (timings.rowsMs ?? 0) + Date.now() - t;
       continue;
     }
+    const rows: MetricsRow[] = [];
+    for (let i = start; i < end; i++) rows.push(buildRow(agg, i, estimate(i), ctx, churnData));
+    timings.rowsMs = (timings.rowsMs ?? 0) + Date.now() - t;
+    t = Date.now();
     while (inFlight.length >= WRITE_PARALLEL) await inFlight.shift();
     timings.upsertWaitMs = (timings.upsertWaitMs ?? 0) + Date.now() - t;
     const task = upsertRows(em.fork() as Em, ctx, rows, true, rebuild ?? undefined);

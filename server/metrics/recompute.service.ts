@@ -334,6 +334,84 @@ function churnScope(ctx: TenantMetricsContext, w: Window, scope: CustomerScope):
   };
 }
 
+/** Where a full recompute's rows go, batch by batch. */
+interface RowWriter {
+  /** Takes the rows of customers [start, end), built by `row(i)`; resolves once they are handed over. */
+  write(start: number, end: number, row: (i: number) => MetricsRow): Promise<void>;
+  /** Resolves when everything handed over is written. */
+  end(): Promise<void>;
+  /** Stops after a failure (nothing it wrote is live unless it upserted in place). */
+  abort(): Promise<void>;
+}
+
+/**
+ * A partition rebuild on PostgreSQL: COPY_STREAMS COPY streams on connections of their own, fed
+ * COPY_CHUNK rows at a time in turn (two backends parse side by side while Node formats). Anything
+ * else: one statement per batch, WRITE_PARALLEL in flight on separate connections (disjoint id
+ * ranges) — upserts into customer_metrics, or inserts into the rebuild's table on PGlite.
+ */
+async function openWriter(em: Em, ctx: ScoringContext, rebuild: MetricsPartitionRebuild | null, timings: Record<string, number>): Promise<RowWriter> {
+  const copies: MetricsCopy[] = [];
+  if (rebuild) {
+    for (let k = 0; k < COPY_STREAMS; k++) {
+      const copy = await rebuild.openCopy(em, COPY_COLUMNS).catch(async (error) => {
+        await Promise.all(copies.map((c) => c.abort()));
+        throw error;
+      });
+      if (!copy) break; // PGlite
+      copies.push(copy);
+    }
+  }
+  const pending: Promise<void>[] = [];
+  const settle = (task: Promise<void>) => {
+    task.catch(() => undefined); // awaited in turn, or by end()/abort()
+    return task;
+  };
+  if (copies.length) {
+    const shared = copyShared(ctx);
+    let chunks = 0;
+    return {
+      async write(start, end, row) {
+        // Chunks, not batch-sized strings: each chunk and its row objects die young (a batch-sized
+        // string lands in the large-object space and waits for a full collection).
+        let chunk = '';
+        for (let i = start; i < end; i++) {
+          chunk += copyLine(shared, ctx, row(i));
+          if ((i - start) % COPY_CHUNK === COPY_CHUNK - 1 || i === end - 1) {
+            const k = chunks++ % copies.length;
+            await pending[k]; // that stream took its previous chunk
+            pending[k] = settle(copies[k].write(chunk));
+            chunk = '';
+          }
+        }
+      },
+      async end() {
+        for (const task of pending) await task;
+        await Promise.all(copies.map((c) => c.end()));
+      },
+      async abort() {
+        await Promise.all(copies.map((c) => c.abort()));
+      },
+    };
+  }
+  return {
+    async write(start, end, row) {
+      const rows: MetricsRow[] = [];
+      for (let i = start; i < end; i++) rows.push(row(i));
+      const t = Date.now();
+      while (pending.length >= WRITE_PARALLEL) await pending.shift();
+      timings.upsertWaitMs = (timings.upsertWaitMs ?? 0) + Date.now() - t;
+      pending.push(settle(upsertRows(em.fork() as Em, ctx, rows, true, rebuild ?? undefined)));
+    },
+    async end() {
+      for (const task of pending) await task;
+    },
+    async abort() {
+      await Promise.allSettled(pending);
+    },
+  };
+}
+
 // ---------- recompute ----------
 
 export type RecomputePhase = 'AGGREGATING' | 'FITTING' | 'SCORING' | 'WRITING';
@@ -484,7 +562,7 @@ export async function recomputeTenant(
   };
   const nan = (v: number) => (Number.isNaN(v) ? null : v);
   // A pipeline on separate connections: the next batch's churn signals load while this batch's
-  // rows are built, and up to WRITE_PARALLEL upserts run side by side (disjoint id ranges).
+  // rows are built and handed to the writer (openWriter: COPY streams or parallel upserts).
   const signalsFor = (start: number) => {
     const end = Math.min(agg.n, start + RECOMPUTE_WRITE_BATCH);
     const scope: CustomerScope = { kind: 'range', after: start > 0 ? agg.customerId[start - 1] : null, upTo: agg.customerId[end - 1] };
@@ -493,72 +571,36 @@ export async function recomputeTenant(
     return task;
   };
   let nextSignals = agg.n > 0 ? signalsFor(0) : null;
-  const inFlight: Promise<void>[] = [];
   const rebuild = agg.n > 0 && agg.n >= (opts.rebuildMinCustomers ?? REBUILD_MIN_CUSTOMERS) ? await MetricsPartitionRebuild.start(em, tenantId) : null;
-  // COPY streams on connections of their own, fed alternately: two backends parse rows side by side.
-  let copies: MetricsCopy[] = [];
-  const copyWrites: Promise<void>[] = [];
-  let chunks = 0;
+  let writer: RowWriter | null = null;
   try {
-  const first = rebuild ? await rebuild.openCopy(em, COPY_COLUMNS) : null;
-  if (first) copies = [first, ...(await Promise.all(Array.from({ length: COPY_STREAMS - 1 }, () => rebuild!.openCopy(em, COPY_COLUMNS) as Promise<MetricsCopy>)))];
-  for (let start = 0; start < agg.n; start += RECOMPUTE_WRITE_BATCH) {
-    await report('WRITING', start, agg.n);
-    const end = Math.min(agg.n, start + RECOMPUTE_WRITE_BATCH);
-    let t = Date.now();
-    const churnData = await nextSignals!;
-    nextSignals = end < agg.n ? signalsFor(end) : null;
-    timings.signalsWaitMs = (timings.signalsWaitMs ?? 0) + Date.now() - t;
-    t = Date.now();
-    const estimate = (i: number): Estimate => ({ pAlive: nan(columns.pAlive[i]), purchases: nan(columns.expectedPurchases[i]), spend: nan(columns.expectedSpend[i]), clv: nan(columns.clv[i]) });
-    if (copies.length) {
-      // Rows are built, formatted and sent COPY_CHUNK at a time, alternating streams: each chunk
-      // and its row objects die young (a batch-sized string would land in the large-object
-      // space and wait for a full collection; a million rows made ~1.5 GB of such garbage).
-      const shared = copyShared(ctx);
-      let chunk = '';
-      for (let i = start; i < end; i++) {
-        chunk += copyLine(shared, ctx, buildRow(agg, i, estimate(i), ctx, churnData));
-        if ((i - start) % COPY_CHUNK === COPY_CHUNK - 1 || i === end - 1) {
-          const k = chunks++ % copies.length;
-          await copyWrites[k]; // that stream took its previous chunk
-          copyWrites[k] = copies[k].write(chunk);
-          copyWrites[k].catch(() => undefined); // awaited above or below
-          chunk = '';
-        }
-      }
+    writer = await openWriter(em, ctx, rebuild, timings);
+    for (let start = 0; start < agg.n; start += RECOMPUTE_WRITE_BATCH) {
+      await report('WRITING', start, agg.n);
+      const end = Math.min(agg.n, start + RECOMPUTE_WRITE_BATCH);
+      let t = Date.now();
+      const churnData = await nextSignals!;
+      nextSignals = end < agg.n ? signalsFor(end) : null;
+      timings.signalsWaitMs = (timings.signalsWaitMs ?? 0) + Date.now() - t;
+      t = Date.now();
+      await writer.write(start, end, (i) =>
+        buildRow(agg, i, { pAlive: nan(columns.pAlive[i]), purchases: nan(columns.expectedPurchases[i]), spend: nan(columns.expectedSpend[i]), clv: nan(columns.clv[i]) }, ctx, churnData));
       timings.rowsMs = (timings.rowsMs ?? 0) + Date.now() - t;
-      continue;
     }
-    const rows: MetricsRow[] = [];
-    for (let i = start; i < end; i++) rows.push(buildRow(agg, i, estimate(i), ctx, churnData));
-    timings.rowsMs = (timings.rowsMs ?? 0) + Date.now() - t;
-    t = Date.now();
-    while (inFlight.length >= WRITE_PARALLEL) await inFlight.shift();
-    timings.upsertWaitMs = (timings.upsertWaitMs ?? 0) + Date.now() - t;
-    const task = upsertRows(em.fork() as Em, ctx, rows, true, rebuild ?? undefined);
-    // Surface a failure when it is awaited, not as an unhandled rejection.
-    task.catch(() => undefined);
-    inFlight.push(task);
-  }
-  for (const task of inFlight) await task;
-  for (const write of copyWrites) await write;
-  await Promise.all(copies.map((c) => c.end()));
-  copies = [];
-  timings.loadMs = Date.now() - writeStart;
-  if (rebuild) {
-    await rebuild.finish(em, ctx.computedAt);
-  } else {
-    // Customers merged away since their last scoring keep no metrics.
-    await em.execute(
-      `delete from customer_metrics m using customer c
-        where m.tenant_id = ? and c.tenant_id = m.tenant_id and c.id = m.customer_id and c.merged_into_id is not null`,
-      [tenantId],
-    );
-  }
+    await writer.end();
+    timings.loadMs = Date.now() - writeStart;
+    if (rebuild) {
+      await rebuild.finish(em, ctx.computedAt);
+    } else {
+      // Customers merged away since their last scoring keep no metrics.
+      await em.execute(
+        `delete from customer_metrics m using customer c
+          where m.tenant_id = ? and c.tenant_id = m.tenant_id and c.id = m.customer_id and c.merged_into_id is not null`,
+        [tenantId],
+      );
+    }
   } catch (error) {
-    for (const task of inFlight) await task.catch(() => undefined);
-    await Promise.all(copies.map((c) => c.abort()));
+    await writer?.abort();
     await rebuild?.abort(em).catch(() => undefined);
     throw error;
   }

@@ -23,7 +23,7 @@ import { copyValue, MetricsPartitionRebuild, REBUILD_MIN_CUSTOMERS, type Metrics
 import { lifecycleStage, type CustomerHistory } from './lifecycle.js';
 import type { MetricsJobSummary } from './metrics-job.entity.js';
 import {
-  amountToDecimal, appendAggregates, ClvCalculator, emptyAggregates, MS_PER_DAY, modelColumns, ownAverage, rfmOf, stats, summarizePopulation, UNITS,
+  amountToDecimal, concatAggregates, ClvCalculator, emptyAggregates, MS_PER_DAY, modelColumns, ownAverage, rfmOf, stats, summarizePopulation, UNITS,
   unitsToDecimal, valueTier, zbar, type Aggregates, type Cutoffs, type Models, type RfmResult,
 } from './scoring.js';
 import { resolveMetricsSettings } from './settings.js';
@@ -473,7 +473,7 @@ export async function recomputeTenant(
   const pending: Promise<Aggregates>[] = [];
   const drain = async () => {
     const part = await pending.shift()!;
-    appendAggregates(agg, part);
+    concatAggregates(agg, part);
     await report('AGGREGATING', agg.n, Math.max(agg.n, total));
   };
   for (let start = 0; start < total; start += AGGREGATE_BATCH) {

@@ -74,7 +74,7 @@ export function pushAggregate(agg: Aggregates, row: AggregateRow): void {
 }
 
 /** Appends every customer of `part` to `agg` (column copies, no per-customer objects). */
-export function appendAggregates(agg: Aggregates, part: Aggregates): void {
+export function concatAggregates(agg: Aggregates, part: Aggregates): void {
   while (agg.orderCount.length < agg.n + part.n) {
     const capacity = Math.max(16, agg.orderCount.length * 2, agg.n + part.n);
     for (const c of [...INT_COLUMNS, ...FLOAT_COLUMNS]) {

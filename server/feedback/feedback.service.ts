@@ -126,7 +126,7 @@ export async function submitFeedback(
       await tx.flush();
     },
   );
-  if (created && sentiment.sentiment === 'NEGATIVE') await rescoreAfterSignal(em, tenantId, [input.customerId]);
+  if (created && sentiment.sentiment === 'NEGATIVE') await rescoreAfterSignal(em, tenantId, [input.customerId], principal.tenant);
   return getFeedback(em, tenantId, id);
 }
 

@@ -115,6 +115,16 @@ export async function aggregateCustomers(
   byRange = true,
 ): Promise<{ unpricedOrders: number }> {
   if (!ids.length) return { unpricedOrders: 0 };
+  const query = aggregateSql(ctx, w, ids, byRange);
+  const rows = await em.execute<Record<string, unknown>[]>(query.text, query.params);
+  return appendAggregates(rows, ids, into);
+}
+
+/**
+ * The statement of `aggregateCustomers`: one row per customer of `ids` with counted orders
+ * (`customer_id` and the history columns), for a caller that runs it inside a larger statement.
+ */
+export function aggregateSql(ctx: TenantMetricsContext, w: Window, ids: readonly string[], byRange = true): Sql {
   const scope: CustomerScope = byRange ? { kind: 'range', after: null, upTo: ids[ids.length - 1] } : { kind: 'ids', ids };
   const range = byRange ? joinSql([sql('o.customer_id >= ?::uuid', [ids[0]]), scopeSql(scope, 'o.customer_id')], ' and ') : scopeSql(scope, 'o.customer_id');
   const rate = rateSql(ctx, 'o.currency');
@@ -159,11 +169,14 @@ export async function aggregateCustomers(
            (coalesce(sum(amount) filter (where day > ? and day <= ?), 0) * 10000)::float8 as baseline_spend_units
       from g
      group by customer_id`;
-  const params = [
+  return sql(text, [
     ctx.timeZone, ...rate.params, ctx.tenantId, ...range.params, w.asOf.toISOString(),
     w.recentStartDay, w.baselineStartDay, w.recentStartDay, w.recentStartDay, w.baselineStartDay, w.recentStartDay,
-  ];
-  const rows = await em.execute<Record<string, unknown>[]>(text, params);
+  ]);
+}
+
+/** Appends the rows of `aggregateSql` (driver rows or JSON) to `into`, one entry per id in `ids` order. */
+export function appendAggregates(rows: Record<string, unknown>[], ids: readonly string[], into: Aggregates): { unpricedOrders: number } {
   const byId = new Map(rows.map((r) => [String(r.customer_id), r]));
   let unpricedOrders = 0;
   for (const r of rows) unpricedOrders += Number(r.unpriced ?? 0);

@@ -28,11 +28,14 @@ export const MAX_LINE_ITEMS = 500;
 /** numeric(19, 4) holds amounts below 10^15: anything larger is refused, never an SQL overflow. */
 const MAX_AMOUNT_UNITS = 10n ** 19n - 1n;
 
-/** Called after an order is stored (the metrics feature re-scores the customer here). */
-export const orderRecordedHooks: ((em: Em, tenantId: string, customerIds: string[]) => Promise<void>)[] = [];
+/**
+ * Called after an order is stored (the metrics feature re-scores the customer here), with the
+ * tenant as the request's key read it.
+ */
+export const orderRecordedHooks: ((em: Em, tenantId: string, customerIds: string[], tenant?: Principal['tenant']) => Promise<void>)[] = [];
 
-export async function runOrderRecordedHooks(em: Em, tenantId: string, customerIds: string[]): Promise<void> {
-  for (const hook of orderRecordedHooks) await hook(em, tenantId, customerIds);
+export async function runOrderRecordedHooks(em: Em, tenantId: string, customerIds: string[], tenant?: Principal['tenant']): Promise<void> {
+  for (const hook of orderRecordedHooks) await hook(em, tenantId, customerIds, tenant);
 }
 
 export async function listOrders(em: Em, tenantId: string, filter: OrderFilter | null | undefined, page: PageArgs) {

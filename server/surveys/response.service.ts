@@ -199,7 +199,7 @@ export async function submitSurveyResponse(
       throw error;
     });
   const response = (await em.findOne(SurveyResponse, { tenantId, id: responseId }, { refresh: true }))!;
-  if (completed && response.score !== null) await rescoreAfterSignal(em, tenantId, [response.customerId]);
+  if (completed && response.score !== null) await rescoreAfterSignal(em, tenantId, [response.customerId], principal.tenant);
   return response;
 }
 

@@ -200,6 +200,23 @@ describe('incremental re-scoring', () => {
     expect(await models()).toEqual(modelsBefore);
   });
 
+  it('re-scores within recordOrder’s 4 SQL statements: key check, the write, one read and one upsert', async () => {
+    const [target] = await sql(
+      `select customer_id, purchase_days, computed_at from customer_metrics where tenant_id = ? and churn_level is not null and recency_days > 2 order by customer_id desc limit 1`,
+      [s.a.id],
+    );
+    const res = await s.gql(
+      `mutation($input: RecordOrderInput!, $key: String) { recordOrder(input: $input, idempotencyKey: $key) { id total { amount } } }`,
+      { input: { customerId: target.customer_id, total: '42.00' }, key: 'rescore-count' },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.extensions?.sqlStatements).toBe(4);
+    const [after] = await sql('select purchase_days, recency_days, computed_at from customer_metrics where tenant_id = ? and customer_id = ?', [s.a.id, target.customer_id]);
+    expect(after.purchase_days).toBe(target.purchase_days + 1);
+    expect(after.recency_days).toBe(0);
+    expect(new Date(after.computed_at).getTime()).toBeGreaterThan(new Date(target.computed_at).getTime());
+  });
+
   it('re-scores every customer of an import in one go', async () => {
     const targets = await sql<{ customer_id: string; purchase_days: number }>(
       `select customer_id, purchase_days from customer_metrics where tenant_id = ? and recency_days > 2 order by customer_id desc limit 3`,

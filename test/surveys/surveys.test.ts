@@ -183,6 +183,19 @@ describe('submitSurveyResponse', () => {
     ]);
   });
 
+  it('stores a first response with its feedback in 3 SQL statements: key check, one read, one write', async () => {
+    const res = await s.gql(`mutation($input: SubmitSurveyResponseInput!, $key: String!) { submitSurveyResponse(input: $input, idempotencyKey: $key) { id status score } }`, {
+      input: { surveyId: custom.id, customerId, channel: 'WEB', answers: full }, key: 'counted-1',
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.submitSurveyResponse.status).toBe('COMPLETE');
+    expect(res.extensions?.sqlStatements).toBe(3); // the customer carries no churn risk: nothing to re-score
+    const [feedback] = await s.orm.em.fork().getConnection().execute<{ source: string }[]>(
+      'select source from feedback where survey_response_id = ?', [res.data.submitSurveyResponse.id],
+    );
+    expect(feedback.source).toBe('SURVEY');
+  });
+
   it('accepts anonymous responses', async () => {
     const res = await submit({ surveyId: custom.id, answers: full.slice(0, 2) }, 'anon-1');
     expect(res.data.submitSurveyResponse).toMatchObject({ status: 'COMPLETE', customerId: null, customer: null });

@@ -503,15 +503,17 @@ export async function rescoreCustomers(
   let written = 0;
   for (let start = 0; start < ids.length; start += WRITE_BATCH) {
     const given = ids.slice(start, start + WRITE_BATCH);
+    // computed_at is taken before the read: of two re-scorings of a customer, the one that read later (and saw more) wins.
     const read = async () => {
       const w = windowFor(asOf, tenant);
-      return { w, data: await readForRescore(em, tenant, w, given, churnScope(tenant, w, { kind: 'ids', ids: given })) };
+      const computedAt = new Date();
+      return { w, computedAt, data: await readForRescore(em, tenant, w, given, churnScope(tenant, w, { kind: 'ids', ids: given })) };
     };
-    let { w, data } = await read();
+    let { w, computedAt, data } = await read();
     if (!sameTenantContext(data.tenant, tenant)) {
       // The settings changed since the caller read them: score with the stored ones.
       tenant = data.tenant;
-      ({ w, data } = await read());
+      ({ w, computedAt, data } = await read());
     }
     const customers = opts.onlyScored ? data.customers.filter((c) => c.scored) : data.customers;
     const gone = customers.filter((c) => !c.exists).map((c) => c.id);
@@ -526,7 +528,7 @@ export async function rescoreCustomers(
     appendAggregates(data.orders, found, agg);
     const { models, modelIds, cutoffs } = data.model;
     const calc = new ClvCalculator(models, tenant.settings.clvMonths, tenant.settings.annualDiscountRate);
-    const ctx: ScoringContext = { tenant, window: w, computedAt: new Date(), jobId: null, modelIds, cutoffs, calc };
+    const ctx: ScoringContext = { tenant, window: w, computedAt, jobId: null, modelIds, cutoffs, calc };
     const rows: MetricsRow[] = [];
     for (let i = 0; i < agg.n; i++) {
       const { x, t_x, T } = stats(agg, i, w.asOfDay);

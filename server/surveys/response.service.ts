@@ -91,8 +91,9 @@ function notAnswerable(survey: { id: string; status: SurveyStatus }): ConflictEr
 
 /**
  * A survey targeted at a segment takes responses only from the segment's current members:
- * anonymous responses and non-members get BAD_USER_INPUT at input.customerId. Read inside the
- * submitting transaction, so it holds for the targeting and membership of that moment.
+ * anonymous responses and non-members get BAD_USER_INPUT at input.customerId. Read right before
+ * the write (by `readSubmission` for a first response, here inside the transaction that
+ * continues one), so it holds for the targeting and membership of that moment.
  */
 async function checkTarget(tx: Em, tenantId: string, targetSegmentId: string | null, customerId: string | null): Promise<void> {
   if (!targetSegmentId || !customerId) {

@@ -8,7 +8,7 @@ export interface Principal {
   role: Role;
   kind: ApiKeyKind;
   /** Tenant defaults read with the key, so requests need no second lookup. */
-  tenant: { slug: string; defaultCurrency: string; defaultCountry: string; settings: Record<string, unknown> };
+  tenant: { slug: string; defaultCurrency: string; defaultCountry: string; timeZone: string; settings: Record<string, unknown> };
   /** Publishable keys: the exact origins browsers may use the key from. */
   allowedOrigins?: string[];
   /** Set when a widget token came with the request (alone, or next to a publishable key). */
@@ -42,6 +42,7 @@ interface KeyRow {
   allowed_origins: string[] | string;
   slug: string;
   default_currency: string;
+  time_zone: string;
   settings: Record<string, unknown> | string;
 }
 
@@ -80,7 +81,7 @@ export async function authenticateKey(em: Em, key: string): Promise<Principal | 
   const hex = match[2];
   const tenantId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   const rows = await em.getConnection().execute<KeyRow[]>(
-    `select k.id, k.role, k.kind, k.revoked_at, k.allowed_origins, t.slug, t.default_currency, t.settings
+    `select k.id, k.role, k.kind, k.revoked_at, k.allowed_origins, t.slug, t.default_currency, t.time_zone, t.settings
        from api_key k join tenant t on t.id = k.tenant_id
       where k.tenant_id = ? and k.key_hash = ?`,
     [tenantId, hashKey(key)],
@@ -98,6 +99,7 @@ export async function authenticateKey(em: Em, key: string): Promise<Principal | 
       slug: row.slug,
       defaultCurrency: row.default_currency,
       defaultCountry: typeof settings.defaultCountry === 'string' ? settings.defaultCountry : 'US',
+      timeZone: row.time_zone,
       settings,
     },
     ...(row.kind === ApiKeyKind.PUBLISHABLE

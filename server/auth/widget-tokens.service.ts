@@ -87,9 +87,9 @@ export class WidgetTokens {
   async authenticate(em: Em, token: string): Promise<Principal> {
     const claims = await this.verify(token);
     const rows = await em.getConnection().execute<
-      { kind: ApiKeyKind; revoked_at: Date | null; slug: string; default_currency: string; settings: Record<string, unknown> | string }[]
+      { kind: ApiKeyKind; revoked_at: Date | null; slug: string; default_currency: string; time_zone: string; settings: Record<string, unknown> | string }[]
     >(
-      `select k.kind, k.revoked_at, t.slug, t.default_currency, t.settings
+      `select k.kind, k.revoked_at, t.slug, t.default_currency, t.time_zone, t.settings
          from api_key k join tenant t on t.id = k.tenant_id
         where k.tenant_id = ? and k.id = ?`,
       [claims.tenantId, claims.keyId],
@@ -110,6 +110,7 @@ export class WidgetTokens {
         slug: row.slug,
         defaultCurrency: row.default_currency,
         defaultCountry: typeof settings.defaultCountry === 'string' ? settings.defaultCountry : 'US',
+        timeZone: row.time_zone,
         settings,
       },
       widget,

@@ -144,7 +144,7 @@ export async function openServiceCase(
       }
     },
   );
-  if (created) await rescoreAfterSignal(em, tenantId, [input.customerId]);
+  if (created) await rescoreAfterSignal(em, tenantId, [input.customerId], principal.tenant);
   return getServiceCase(em, tenantId, id);
 }
 
@@ -241,7 +241,7 @@ export async function transitionServiceCase(em: Em, principal: Principal, input:
     await recordEvent(tx, tenantId, found.id, from, to, note, principal.keyId, at);
     if (to === CaseStatus.RESOLVED) await sendFollowUp(tx, tenantId, found, at);
   });
-  await rescoreAfterSignal(em, tenantId, [found.customerId]);
+  await rescoreAfterSignal(em, tenantId, [found.customerId], principal.tenant);
   return (await em.findOne(ServiceCase, { tenantId, id: found.id }, { refresh: true }))!;
 }
 

@@ -9,7 +9,7 @@ import { PgliteDriver } from '@mikro-orm/pglite';
 import type { Config } from '../config.js';
 import { entities } from './entities.js';
 import { migrationsList } from './migrations/index.js';
-import { onQuery } from './sql-counter.js';
+import { onQuery, TransactionCounter } from './sql-counter.js';
 
 export type Orm = MikroORM;
 export type Em = SqlEntityManager;
@@ -40,6 +40,7 @@ export async function createOrm(target: DatabaseTarget): Promise<Orm> {
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     onQuery,
+    subscribers: [new TransactionCounter()],
     debug: target.debug ?? false,
     forceUtcTimezone: true,
     allowGlobalContext: false,

@@ -2,16 +2,17 @@
  * Churn signals from the voice of the customer, plugged into the metrics feature's churn-reason
  * registry (server/metrics/churn-providers.ts): detractor and low-satisfaction scores, negative
  * feedback, open complaints and breached SLAs become reasons in `customer.metrics`, with
- * evidence. Each provider loads a whole batch of customers in ONE statement.
+ * evidence. Each provider reads a whole batch of customers with ONE query.
  *
  * Imported for its side effect (registration) by server/feedback/index.ts, before the schema is
  * built, so the codes join the ChurnReasonCode enum. `rescoreAfterSignal` re-scores customers
  * right after a write that changes these signals (as new orders do).
  */
 import type { Em } from '../db/orm.js';
+import { sql } from '../graphql/sql.js';
 import { registerChurnReasonProvider, type ChurnScope } from '../metrics/churn-providers.js';
 import type { ChurnReason } from '../metrics/churn.js';
-import { rescoreCustomers } from '../metrics/recompute.service.js';
+import { rescoreCustomers, type RescoreOptions } from '../metrics/recompute.service.js';
 
 const DAY_MS = 86_400_000;
 const daysBetween = (from: Date | string, to: Date) => Math.max(0, Math.floor((to.getTime() - new Date(from).getTime()) / DAY_MS));
@@ -39,29 +40,30 @@ registerChurnReasonProvider<ScoreSignal>({
     { code: 'DETRACTOR_SCORE', description: 'The customer’s latest NPS answer in the recent window is a detractor score (0–6).' },
     { code: 'LOW_SATISFACTION', description: 'The customer’s latest CSAT answer in the recent window is 1 or 2 out of 5.' },
   ],
-  async load(em, scope) {
+  query(scope) {
+    // One row per customer: the latest NPS and CSAT answers (by completion, then id) and the NPS detractor count.
     const customers = batch(scope, 'r.customer_id');
-    const rows = await em.execute<{
-      customer_id: string; kind: string; score: number; completed_at: Date; detractors: number;
-    }[]>(
-      `select distinct on (r.customer_id, s.kind) r.customer_id, s.kind, r.score, r.completed_at,
-              (count(*) filter (where s.kind = 'NPS' and r.score <= 6) over (partition by r.customer_id, s.kind))::int as detractors
+    const latest = (column: string, kind: string) =>
+      `(array_agg(${column} order by r.completed_at desc, r.id desc) filter (where s.kind = '${kind}'))[1]`;
+    return sql(
+      `select r.customer_id,
+              ${latest('r.score', 'NPS')} as nps, ${latest('r.completed_at', 'NPS')} as nps_at,
+              (count(*) filter (where s.kind = 'NPS' and r.score <= 6))::int as detractors,
+              ${latest('r.score', 'CSAT')} as csat, ${latest('r.completed_at', 'CSAT')} as csat_at
          from survey_response r join survey s on s.tenant_id = r.tenant_id and s.id = r.survey_id
         where r.tenant_id = ? ${customers.text} and r.status = 'COMPLETE' and r.score is not null and s.kind in ('NPS', 'CSAT')
           and r.completed_at > ?::timestamptz and r.completed_at <= ?::timestamptz
-        order by r.customer_id, s.kind, r.completed_at desc, r.id desc`,
+        group by r.customer_id`,
       [scope.tenantId, ...customers.params, scope.recentStart.toISOString(), scope.asOf.toISOString()],
     );
-    const out = new Map<string, ScoreSignal>();
-    for (const r of rows) {
-      const id = String(r.customer_id);
-      const signal = out.get(id) ?? { nps: null, npsAt: null, detractorResponses: 0, csat: null, csatAt: null };
-      if (r.kind === 'NPS') Object.assign(signal, { nps: Number(r.score), npsAt: new Date(r.completed_at), detractorResponses: Number(r.detractors) });
-      else Object.assign(signal, { csat: Number(r.score), csatAt: new Date(r.completed_at) });
-      out.set(id, signal);
-    }
-    return out;
   },
+  read: (row) => ({
+    nps: row.nps == null ? null : Number(row.nps),
+    npsAt: row.nps_at == null ? null : new Date(row.nps_at as string),
+    detractorResponses: Number(row.detractors),
+    csat: row.csat == null ? null : Number(row.csat),
+    csatAt: row.csat_at == null ? null : new Date(row.csat_at as string),
+  }),
   evaluate(_customer, signal) {
     if (!signal) return [];
     const reasons: ChurnReason[] = [];
@@ -101,9 +103,9 @@ interface FeedbackSignal {
 registerChurnReasonProvider<FeedbackSignal>({
   name: 'negative-feedback',
   codes: [{ code: 'NEGATIVE_FEEDBACK', description: 'The customer gave negative feedback (by sentiment) in the recent window.' }],
-  async load(em, scope) {
+  query(scope) {
     const customers = batch(scope, 'f.customer_id');
-    const rows = await em.execute<{ customer_id: string; negative: number; unresolved: number; latest_at: Date }[]>(
+    return sql(
       `select f.customer_id, count(*)::int as negative,
               (count(*) filter (where f.status not in ('RESOLVED', 'CLOSED')))::int as unresolved, max(f.occurred_at) as latest_at
          from feedback f
@@ -112,8 +114,8 @@ registerChurnReasonProvider<FeedbackSignal>({
         group by f.customer_id`,
       [scope.tenantId, ...customers.params, scope.recentStart.toISOString(), scope.asOf.toISOString()],
     );
-    return new Map(rows.map((r) => [String(r.customer_id), { negative: Number(r.negative), unresolved: Number(r.unresolved), latestAt: new Date(r.latest_at) }]));
   },
+  read: (row) => ({ negative: Number(row.negative), unresolved: Number(row.unresolved), latestAt: new Date(row.latest_at as string) }),
   evaluate(_customer, signal) {
     if (!signal) return [];
     return [{
@@ -144,12 +146,11 @@ registerChurnReasonProvider<CaseSignal>({
     { code: 'OPEN_COMPLAINTS', description: 'The customer has complaints that are not resolved yet.' },
     { code: 'BREACHED_SLA', description: 'A recent or open case of the customer missed its SLA (first response or hard maximum).' },
   ],
-  async load(em, scope) {
+  query(scope) {
     const customers = batch(scope, 't.customer_id');
     const asOf = scope.asOf.toISOString();
-    const rows = await em.execute<{
-      customer_id: string; open_complaints: number; oldest_open: Date | null; breached: number; worst_overdue_hours: number | null;
-    }[]>(
+    // Only customers with an open complaint or a breach get a row.
+    return sql(
       `select c.customer_id,
               (count(*) filter (where c.kind = 'COMPLAINT' and c.open))::int as open_complaints,
               min(c.opened_at) filter (where c.kind = 'COMPLAINT' and c.open) as oldest_open,
@@ -166,20 +167,17 @@ registerChurnReasonProvider<CaseSignal>({
             where t.tenant_id = ? ${customers.text} and t.opened_at <= ?::timestamptz
               and (t.resolved_at is null or t.resolved_at > ?::timestamptz)
          ) c
-        group by c.customer_id`,
+        group by c.customer_id
+       having count(*) filter (where c.kind = 'COMPLAINT' and c.open) > 0 or count(*) filter (where c.breach_seconds > 0) > 0`,
       [asOf, asOf, asOf, asOf, scope.tenantId, ...customers.params, asOf, scope.recentStart.toISOString()],
     );
-    return new Map(
-      rows
-        .filter((r) => Number(r.open_complaints) > 0 || Number(r.breached) > 0)
-        .map((r) => [String(r.customer_id), {
-          openComplaints: Number(r.open_complaints),
-          oldestOpenComplaintAt: r.oldest_open ? new Date(r.oldest_open) : null,
-          breached: Number(r.breached),
-          worstOverdueHours: Math.round(Number(r.worst_overdue_hours ?? 0) * 10) / 10,
-        }]),
-    );
   },
+  read: (row) => ({
+    openComplaints: Number(row.open_complaints),
+    oldestOpenComplaintAt: row.oldest_open == null ? null : new Date(row.oldest_open as string),
+    breached: Number(row.breached),
+    worstOverdueHours: Math.round(Number(row.worst_overdue_hours ?? 0) * 10) / 10,
+  }),
   evaluate(_customer, signal) {
     if (!signal) return [];
     const reasons: ChurnReason[] = [];
@@ -207,19 +205,19 @@ registerChurnReasonProvider<CaseSignal>({
 /**
  * Re-scores customers after a write that changes their signals. Only customers that already
  * carry a churn risk are re-scored: a prospect's risk is null whatever its signals, and the next
- * recompute scores everyone anyway. Metrics are derived data: a failure is logged, never turned
- * into a failed write.
+ * recompute scores everyone anyway. `tenant`: as the request's key read it (saves a statement).
+ * Metrics are derived data: a failure is logged, never turned into a failed write.
  */
-export async function rescoreAfterSignal(em: Em, tenantId: string, customerIds: (string | null | undefined)[]): Promise<void> {
+export async function rescoreAfterSignal(
+  em: Em,
+  tenantId: string,
+  customerIds: (string | null | undefined)[],
+  tenant?: RescoreOptions['tenant'],
+): Promise<void> {
   const given = [...new Set(customerIds.filter((id): id is string => !!id))];
   if (!given.length) return;
   try {
-    const scored = await em.execute<{ customer_id: string }[]>(
-      `select customer_id from customer_metrics where tenant_id = ? and customer_id in (${given.map(() => '?').join(', ')}) and churn_level is not null`,
-      [tenantId, ...given],
-    );
-    const ids = scored.map((r) => String(r.customer_id));
-    if (ids.length) await rescoreCustomers(em, tenantId, ids);
+    await rescoreCustomers(em, tenantId, given, new Date(), { tenant, onlyScored: true });
   } catch (error) {
     console.error(`churn re-scoring of ${given.length} customer(s) after a feedback/survey/case change failed:`, error);
   }

@@ -6,7 +6,7 @@ import { buildConnection, pageRequest, type PageArgs, type PageRequest } from '.
 import { BadUserInputError, ConflictError, InputErrors, NotFoundError } from '../graphql/errors.js';
 import { createOnce } from '../graphql/idempotency.js';
 import { countPerParent, countRows, fetchPage, fetchPagesPerParent } from '../graphql/keyset-query.js';
-import { compileFilter, sql, type FieldSpec, type SqlSortKey } from '../graphql/sql.js';
+import { compileFilter, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
 import { checkDateTime, checkId, checkIdempotencyKey, checkTags, checkText, LIMITS } from '../graphql/validate.js';
 import { getCustomer } from '../customers/customer.service.js';
 import { ServiceCase } from '../cases/case.entity.js';
@@ -126,7 +126,7 @@ export async function submitFeedback(
       await tx.flush();
     },
   );
-  if (created && sentiment.sentiment === 'NEGATIVE') await rescoreAfterSignal(em, tenantId, [input.customerId]);
+  if (created && sentiment.sentiment === 'NEGATIVE') await rescoreAfterSignal(em, tenantId, [input.customerId], principal.tenant);
   return getFeedback(em, tenantId, id);
 }
 
@@ -136,10 +136,20 @@ export async function feedbackFromSurveyResponse(
   tenantId: string,
   r: { responseId: string; customerId: string | null; text: string; rating: number | null },
 ): Promise<void> {
+  const insert = feedbackFromSurveyResponseSql(tenantId, r);
+  await tx.execute(insert.text, insert.params);
+}
+
+/** The insert of `feedbackFromSurveyResponse`; with `from` (a CTE name) it inserts once per row of it, to run inside a larger statement. */
+export function feedbackFromSurveyResponseSql(
+  tenantId: string,
+  r: { responseId: string; customerId: string | null; text: string; rating: number | null },
+  from?: string,
+): Sql {
   const sentiment = analyzeSentiment(r.text);
-  await tx.execute(
+  return sql(
     `insert into feedback (tenant_id, id, customer_id, source, text, rating, sentiment, sentiment_score, language, status, survey_response_id, occurred_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'NEW', ?, now())
+     select ?::uuid, ?::uuid, ?::uuid, ?, ?, ?::smallint, ?, ?::real, ?, 'NEW', ?::uuid, now() ${from ? `from ${from}` : ''}
      on conflict (tenant_id, survey_response_id) where survey_response_id is not null do nothing`,
     [tenantId, newId(), r.customerId, FeedbackSource.SURVEY, r.text, r.rating, sentiment.sentiment, sentiment.score, sentiment.language, r.responseId],
   );

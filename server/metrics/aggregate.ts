@@ -53,20 +53,37 @@ export interface TenantMetricsContext {
   settings: MetricsSettings;
 }
 
+/**
+ * One date formatter per time zone (null: not a zone this runtime knows). Creating an
+ * Intl.DateTimeFormat costs about a millisecond, which every re-scoring request paid twice;
+ * time-zone rules are fixed for the life of the process, so a formatter can be reused.
+ */
+const dayFormats = new Map<string, Intl.DateTimeFormat | null>();
+
+function dayFormat(timeZone: string): Intl.DateTimeFormat | null {
+  let format = dayFormats.get(timeZone);
+  if (format === undefined) {
+    try {
+      format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    } catch {
+      format = null;
+    }
+    if (dayFormats.size < 1000) dayFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 /** The asOf instant's calendar day in the tenant's time zone, as a day number. */
 export function localDayNumber(date: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(date);
+  const format = dayFormat(timeZone);
+  if (!format) throw new RangeError(`Invalid time zone specified: ${timeZone}`);
+  const parts = format.formatToParts(date);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
   return dayNumber(`${get('year')}-${get('month')}-${get('day')}`);
 }
 
 export function safeTimeZone(timeZone: string | null | undefined): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timeZone ?? 'UTC' });
-    return timeZone ?? 'UTC';
-  } catch {
-    return 'UTC';
-  }
+  return dayFormat(timeZone ?? 'UTC') ? (timeZone ?? 'UTC') : 'UTC';
 }
 
 export interface Window {
@@ -133,25 +150,39 @@ export async function aggregateCustomers(
   byRange = true,
 ): Promise<{ unpricedOrders: number }> {
   if (!ids.length) return { unpricedOrders: 0 };
+  const query = aggregateSql(ctx, w, ids, byRange);
+  const rows = await em.execute<Record<string, unknown>[]>(query.text, query.params);
+  return appendAggregates(rows, ids, into, w);
+}
+
+/**
+ * The statement of `aggregateCustomers`: one row per customer of `ids` with counted orders
+ * (`customer_id` and the history columns), for a caller that runs it inside a larger statement.
+ */
+export function aggregateSql(ctx: TenantMetricsContext, w: Window, ids: readonly string[], byRange = true): Sql {
   const scope: CustomerScope = byRange ? { kind: 'range', after: null, upTo: ids[ids.length - 1] } : { kind: 'ids', ids };
   const range = byRange ? joinSql([sql('o.customer_id >= ?::uuid', [ids[0]]), scopeSql(scope, 'o.customer_id')], ' and ') : scopeSql(scope, 'o.customer_id');
   const rate = rateSql(ctx, 'o.currency');
   // Each customer's counted orders come back as two parallel arrays (purchase day in the tenant's
   // time zone, amount in units; null without an exchange rate) and are folded per customer in
   // foldPurchaseHistory. Streaming over the per-customer index with one aggregate per customer is
-  // a fraction of the cost of grouping by day and windowing in SQL.
+  // a fraction of the cost of grouping by day and windowing in SQL. Units stay numeric (whole
+  // numbers): the largest amount numeric(19, 4) holds is 10^19 units, past int8.
   const text = `
     select o.customer_id,
            array_agg(((o.occurred_at at time zone ?)::date - date '1970-01-01'))::text as days,
-           array_agg((round(o.total_amount * ${rate.text}, 4) * 10000)::int8)::text as units,
+           array_agg(round(o.total_amount * ${rate.text} * 10000))::text as units,
            (extract(epoch from min(o.occurred_at)) * 1000)::float8 as first_order_at,
            (extract(epoch from max(o.occurred_at)) * 1000)::float8 as last_order_at
       from customer_order o
      where o.tenant_id = ? and ${range.text}
        and o.status not in ('CANCELLED', 'REFUNDED') and o.occurred_at <= ?::timestamptz
      group by o.customer_id`;
-  const params = [ctx.timeZone, ...rate.params, ctx.tenantId, ...range.params, w.asOf.toISOString()];
-  const rows = await em.execute<{ customer_id: string; days: string; units: string; first_order_at: unknown; last_order_at: unknown }[]>(text, params);
+  return sql(text, [ctx.timeZone, ...rate.params, ctx.tenantId, ...range.params, w.asOf.toISOString()]);
+}
+
+/** Appends the rows of `aggregateSql` (driver rows or JSON) to `into`, one entry per id in `ids` order. */
+export function appendAggregates(rows: Record<string, unknown>[], ids: readonly string[], into: Aggregates, w: Window): { unpricedOrders: number } {
   const byId = new Map(rows.map((r) => [String(r.customer_id), r]));
   let unpricedOrders = 0;
   for (const customerId of ids) {
@@ -160,7 +191,7 @@ export async function aggregateCustomers(
       pushAggregate(into, EMPTY_HISTORY(customerId));
       continue;
     }
-    const row = foldPurchaseHistory(customerId, parseIntArray(r.days) as number[], parseIntArray(r.units), Number(r.first_order_at), Number(r.last_order_at), w);
+    const row = foldPurchaseHistory(customerId, parseIntArray(String(r.days)) as number[], parseIntArray(String(r.units)), Number(r.first_order_at), Number(r.last_order_at), w);
     unpricedOrders += row.unpriced;
     pushAggregate(into, row);
   }

@@ -32,9 +32,9 @@ afterMergeHooks.push(async (em: Em, tenantId: string, survivorId: string, merged
 
 // New orders re-score their customers with the current model (no refit). Metrics are derived
 // data: a failure here is logged, never turned into a failed order write.
-orderRecordedHooks.push(async (em: Em, tenantId: string, customerIds: string[]) => {
+orderRecordedHooks.push(async (em, tenantId, customerIds, tenant) => {
   try {
-    await rescoreCustomers(em, tenantId, customerIds);
+    await rescoreCustomers(em, tenantId, customerIds, new Date(), { tenant });
   } catch (error) {
     console.error(`metrics re-scoring of ${customerIds.length} customer(s) failed:`, error);
   }

@@ -14,11 +14,11 @@
  */
 import type { Em } from '../db/orm.js';
 import { isUuid, newId } from '../db/ids.js';
-import { fit as fitBgNbd, type BgNbdParams } from './bgnbd.js';
+import { fit as fitBgNbd } from './bgnbd.js';
 import { combineChurnReasons, healthScore, type ChurnReason } from './churn.js';
 import { evaluateChurnReasons, loadChurnData, type ChurnScope } from './churn-providers.js';
-import { aggregateCustomers, allCustomerIds, batchCustomerIds, safeTimeZone, scopeSql, uuidArray, unconvertedOrders, windowFor, withoutJit, type CustomerScope, type TenantMetricsContext, type Window } from './aggregate.js';
-import { fit as fitGammaGamma, type GammaGammaParams } from './gamma-gamma.js';
+import { aggregateCustomers, allCustomerIds, appendAggregates, batchCustomerIds, scopeSql, uuidArray, unconvertedOrders, windowFor, withoutJit, type CustomerScope, type TenantMetricsContext, type Window } from './aggregate.js';
+import { fit as fitGammaGamma } from './gamma-gamma.js';
 import { copyValue, MetricsPartitionRebuild, REBUILD_MIN_CUSTOMERS, type MetricsCopy } from './metrics-rebuild.js';
 import { lifecycleStage, type CustomerHistory } from './lifecycle.js';
 import type { MetricsJobSummary } from './metrics-job.entity.js';
@@ -26,8 +26,8 @@ import {
   amountToDecimal, concatAggregates, ClvCalculator, emptyAggregates, MS_PER_DAY, modelColumns, ownAverage, rfmOf, stats, summarizePopulation, UNITS,
   unitsToDecimal, valueTier, zbar, type Aggregates, type Cutoffs, type Models, type RfmResult,
 } from './scoring.js';
-import { resolveMetricsSettings } from './settings.js';
-import { ValueModelKind, ValueModelStatus } from './value-model.entity.js';
+import { readForRescore, sameTenantContext, tenantContextFrom, type TenantRow } from './rescore-read.js';
+import { ValueModelKind } from './value-model.entity.js';
 
 export const AGGREGATE_BATCH = 10_000;
 export const WRITE_BATCH = 5_000;
@@ -47,45 +47,7 @@ export async function loadTenantContext(em: Em, tenantId: string): Promise<Tenan
     [tenantId],
   );
   if (!row) throw new Error(`tenant ${tenantId} not found`);
-  const settings = typeof row.settings === 'string' ? JSON.parse(row.settings) : row.settings;
-  return {
-    tenantId,
-    currency: String(row.default_currency).trim(),
-    timeZone: safeTimeZone(row.time_zone),
-    settings: resolveMetricsSettings(settings as Record<string, unknown>),
-  };
-}
-
-/** The fitted models and cutoffs of the tenant's latest successful recompute. */
-export interface CurrentModel {
-  jobId: string | null;
-  models: Models;
-  modelIds: { bgnbd: string | null; gammaGamma: string | null };
-  cutoffs: Cutoffs | null;
-}
-
-const parseJson = <T>(v: unknown): T | null => (v == null ? null : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
-
-export async function currentModel(em: Em, tenantId: string): Promise<CurrentModel> {
-  const [row] = await em.execute<Record<string, unknown>[]>(
-    `select j.id, j.summary, bg.id as bg_id, bg.status as bg_status, bg.params as bg_params,
-            gg.id as gg_id, gg.status as gg_status, gg.params as gg_params
-       from metrics_job j
-       left join value_model bg on bg.tenant_id = j.tenant_id and bg.id = j.bgnbd_model_id
-       left join value_model gg on gg.tenant_id = j.tenant_id and gg.id = j.gamma_gamma_model_id
-      where j.tenant_id = ? and j.status = 'SUCCEEDED'
-      order by j.finished_at desc, j.id desc limit 1`,
-    [tenantId],
-  );
-  if (!row) return { jobId: null, models: { bgnbd: null, gammaGamma: null }, modelIds: { bgnbd: null, gammaGamma: null }, cutoffs: null };
-  const bgnbd = row.bg_status === ValueModelStatus.FITTED ? parseJson<BgNbdParams>(row.bg_params) : null;
-  const gammaGamma = row.gg_status === ValueModelStatus.FITTED ? parseJson<GammaGammaParams>(row.gg_params) : null;
-  return {
-    jobId: String(row.id),
-    models: { bgnbd, gammaGamma },
-    modelIds: { bgnbd: bgnbd ? String(row.bg_id) : null, gammaGamma: gammaGamma ? String(row.gg_id) : null },
-    cutoffs: (parseJson<MetricsJobSummary>(row.summary)?.cutoffs as Cutoffs | undefined) ?? null,
-  };
+  return tenantContextFrom(tenantId, { defaultCurrency: row.default_currency, timeZone: row.time_zone, settings: row.settings as TenantRow['settings'] });
 }
 
 // ---------- one customer's row ----------
@@ -626,39 +588,72 @@ export async function recomputeTenant(
 
 // ---------- incremental re-scoring ----------
 
+export interface RescoreOptions {
+  /**
+   * The tenant as the request read it with its key (currency, time zone, settings): saves a
+   * statement. The read checks it against the stored tenant and reads again if it moved.
+   */
+  tenant?: TenantRow;
+  /**
+   * Only customers whose stored metrics carry a churn level (after a change of churn signals:
+   * a prospect's risk is null whatever its signals, and the next recompute scores everyone).
+   */
+  onlyScored?: boolean;
+}
+
 /**
  * Re-scores the given customers (e.g. right after new orders) with the tenant's current fitted
- * model and cutoffs: no refit. Observation end: `asOf` (now). A handful of statements whatever
- * the number of customers (up to one import of 5,000 rows).
+ * model and cutoffs: no refit. Observation end: `asOf` (now). Per batch of up to 5,000
+ * customers: ONE read (tenant, model, customers, orders and every churn signal, see
+ * rescore-read.ts) and ONE upsert; a statement more without `opts.tenant`, and one to drop the
+ * metrics of customers merged away.
  */
-export async function rescoreCustomers(em: Em, tenantId: string, customerIds: readonly string[], asOf = new Date()): Promise<number> {
+export async function rescoreCustomers(
+  em: Em,
+  tenantId: string,
+  customerIds: readonly string[],
+  asOf = new Date(),
+  opts: RescoreOptions = {},
+): Promise<number> {
   const ids = [...new Set(customerIds)].filter(isUuid);
   if (!ids.length) return 0;
-  const [tenant, current] = [await loadTenantContext(em, tenantId), await currentModel(em, tenantId)];
-  const w = windowFor(asOf, tenant);
-  const calc = new ClvCalculator(current.models, tenant.settings.clvMonths, tenant.settings.annualDiscountRate);
-  const ctx: ScoringContext = { tenant, window: w, computedAt: new Date(), jobId: null, modelIds: current.modelIds, cutoffs: current.cutoffs, calc };
+  let tenant = opts.tenant ? tenantContextFrom(tenantId, opts.tenant) : await loadTenantContext(em, tenantId);
   let written = 0;
   for (let start = 0; start < ids.length; start += WRITE_BATCH) {
     const given = ids.slice(start, start + WRITE_BATCH);
-    const found = await batchCustomerIds(em, tenantId, { kind: 'ids', ids: given });
-    const kept = new Set(found);
-    const gone = given.filter((id) => !kept.has(id));
+    // computed_at is taken before the read: of two re-scorings of a customer, the one that read later (and saw more) wins.
+    const read = async () => {
+      const w = windowFor(asOf, tenant);
+      const computedAt = new Date();
+      return { w, computedAt, data: await readForRescore(em, tenant, w, given, churnScope(tenant, w, { kind: 'ids', ids: given })) };
+    };
+    let { w, computedAt, data } = await read();
+    if (!sameTenantContext(data.tenant, tenant)) {
+      // The settings changed since the caller read them: score with the stored ones.
+      tenant = data.tenant;
+      ({ w, computedAt, data } = await read());
+    }
+    const customers = opts.onlyScored ? data.customers.filter((c) => c.scored) : data.customers;
+    const gone = customers.filter((c) => !c.exists).map((c) => c.id);
     if (gone.length) {
       // Merged away (or never there): a merged duplicate keeps no metrics of its own.
       await em.execute('delete from customer_metrics where tenant_id = ? and customer_id = any(?::uuid[])', [tenantId, uuidArray(gone)]);
     }
-    const scope: CustomerScope = { kind: 'ids', ids: found };
+    // In id order, as the database sorts uuids (lower-case hex strings sort alike).
+    const found = customers.filter((c) => c.exists).map((c) => c.id).sort();
+    if (!found.length) continue;
     const agg = emptyAggregates(found.length);
-    await aggregateCustomers(em, tenant, w, found, agg, false);
-    const churnData = await loadChurnData(em, churnScope(tenant, w, scope));
+    appendAggregates(data.orders, found, agg, w);
+    const { models, modelIds, cutoffs } = data.model;
+    const calc = new ClvCalculator(models, tenant.settings.clvMonths, tenant.settings.annualDiscountRate);
+    const ctx: ScoringContext = { tenant, window: w, computedAt, jobId: null, modelIds, cutoffs, calc };
     const rows: MetricsRow[] = [];
     for (let i = 0; i < agg.n; i++) {
       const { x, t_x, T } = stats(agg, i, w.asOfDay);
       const est: Estimate = agg.purchaseDays[i] > 0
         ? calc.estimate(x, t_x, T, agg.spendRepeatDays[i], zbar(agg, i), ownAverage(agg, i))
         : { pAlive: null, purchases: null, spend: null, clv: null };
-      rows.push(buildRow(agg, i, est, ctx, churnData));
+      rows.push(buildRow(agg, i, est, ctx, data.churn));
     }
     await upsertRows(em, ctx, rows);
     written += rows.length;

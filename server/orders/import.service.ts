@@ -145,7 +145,7 @@ export async function importOrders(em: Em, principal: Principal, rows: ImportOrd
     : [];
   const orders = new Map(stored.map((row) => [String(row.id), em.map(Order, row as never)]));
 
-  if (created.length) await runOrderRecordedHooks(em, tenantId, [...new Set(created.map((p) => p.customerId))]);
+  if (created.length) await runOrderRecordedHooks(em, tenantId, [...new Set(created.map((p) => p.customerId))], principal.tenant);
 
   return checked.map((c) => {
     const done = outcomes.get(c.index);

@@ -4,11 +4,10 @@ import type { Em } from '../db/orm.js';
 import { newId } from '../db/ids.js';
 import { buildConnection, pageRequest, type PageArgs, type PageRequest } from '../graphql/connection.js';
 import { ConflictError, InputErrors, NotFoundError } from '../graphql/errors.js';
-import { createOnce } from '../graphql/idempotency.js';
+import { onceCte, onceOutcome, type OnceOptions } from '../graphql/idempotency.js';
 import { countPerParent, countRows, fetchPage, fetchPagesPerParent } from '../graphql/keyset-query.js';
-import { compileFilter, type FieldSpec, type SqlSortKey } from '../graphql/sql.js';
-import { checkCurrency, checkDateTime, checkIdempotencyKey, checkText, LIMITS } from '../graphql/validate.js';
-import { getCustomer } from '../customers/customer.service.js';
+import { compileFilter, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
+import { checkCurrency, checkDateTime, checkId, checkIdempotencyKey, checkText, LIMITS } from '../graphql/validate.js';
 import { fromUnits, lineTotal, toUnits } from './money.js';
 import { Order, OrderStatus, type StoredLineItem } from './order.entity.js';
 import { OrderConnection, type OrderFilter, type RecordOrderInput } from './order.inputs.js';
@@ -28,11 +27,14 @@ export const MAX_LINE_ITEMS = 500;
 /** numeric(19, 4) holds amounts below 10^15: anything larger is refused, never an SQL overflow. */
 const MAX_AMOUNT_UNITS = 10n ** 19n - 1n;
 
-/** Called after an order is stored (the metrics feature re-scores the customer here). */
-export const orderRecordedHooks: ((em: Em, tenantId: string, customerIds: string[]) => Promise<void>)[] = [];
+/**
+ * Called after an order is stored (the metrics feature re-scores the customer here), with the
+ * tenant as the request's key read it.
+ */
+export const orderRecordedHooks: ((em: Em, tenantId: string, customerIds: string[], tenant?: Principal['tenant']) => Promise<void>)[] = [];
 
-export async function runOrderRecordedHooks(em: Em, tenantId: string, customerIds: string[]): Promise<void> {
-  for (const hook of orderRecordedHooks) await hook(em, tenantId, customerIds);
+export async function runOrderRecordedHooks(em: Em, tenantId: string, customerIds: string[], tenant?: Principal['tenant']): Promise<void> {
+  for (const hook of orderRecordedHooks) await hook(em, tenantId, customerIds, tenant);
 }
 
 export async function listOrders(em: Em, tenantId: string, filter: OrderFilter | null | undefined, page: PageArgs) {
@@ -121,6 +123,57 @@ export function normalizeOrder(errors: InputErrors, path: string, input: Omit<Re
   };
 }
 
+/** Every column of customer_order, in table order (as `returning *` gives them). */
+const ORDER_COLUMNS = 'id, tenant_id, customer_id, external_id, occurred_at, total_amount, currency, status, channel, line_items, created_at';
+
+interface StoredOrderRow {
+  customers_found: number;
+  rec_result_id: string | null;
+  rec_request_hash: string | null;
+  /** The order's columns: null when the answer is a first order this statement could not see yet. */
+  id: string | null;
+  [column: string]: unknown;
+}
+
+/**
+ * Stores an order in ONE statement (no transaction round trips): the customer check, the
+ * idempotency record and the order (see `onceCte`). It answers with whether the customer exists,
+ * the idempotency record, and the order that answers the request: the new one, or on a retry the
+ * first one (unless that one committed after this statement began: then it is read on its own).
+ * Two orders with one externalId meet on the unique constraint, which fails the whole statement.
+ */
+async function storeOrder(em: Em, once: OnceOptions, customerId: string, order: NormalizedOrder): Promise<StoredOrderRow> {
+  const { tenantId } = once;
+  const values = sql(
+    'select ?::uuid, ?::uuid, ?::uuid, ?, ?::timestamptz, ?::numeric, ?, ?, ?, ?::jsonb, ?::timestamptz',
+    [once.id, tenantId, customerId, order.externalId, order.occurredAt.toISOString(), order.totalAmount, order.currency, order.status,
+      order.channel, JSON.stringify(order.lineItems), new Date().toISOString()],
+  );
+  const customer = sql('c as (select id from customer where tenant_id = ? and id = ?)', [tenantId, customerId]);
+  const statement = once.key == null
+    ? sql(
+      `with ${customer.text},
+       o as (insert into customer_order (${ORDER_COLUMNS}) ${values.text} from c returning *)
+       select (select count(*) from c)::int as customers_found, null as rec_result_id, null as rec_request_hash, o.*
+         from (select 1) as one left join o on true`,
+      [...customer.params, ...values.params],
+    )
+    : joinParts([
+      sql(`with ${customer.text},`, customer.params),
+      onceCte({ ...once, key: once.key }, 'c'),
+      sql(`, o as (insert into customer_order (${ORDER_COLUMNS}) ${values.text} from rec where rec.result_id = ?::uuid returning *)
+       select (select count(*) from c)::int as customers_found, rec.result_id as rec_result_id, rec.request_hash as rec_request_hash, x.*
+         from (select 1) as one
+         left join rec on true
+         left join (select * from o union all select e.* from customer_order e join rec on e.tenant_id = ? and e.id = rec.result_id) as x on true`,
+      [...values.params, once.id, tenantId]),
+    ]);
+  const [row] = await em.execute<StoredOrderRow[]>(statement.text, statement.params);
+  return row;
+}
+
+const joinParts = (parts: Sql[]): Sql => ({ text: parts.map((p) => p.text).join('\n'), params: parts.flatMap((p) => p.params) });
+
 export async function recordOrder(
   em: Em,
   principal: Principal,
@@ -131,27 +184,22 @@ export async function recordOrder(
   checkIdempotencyKey(errors, 'idempotencyKey', idempotencyKey);
   const order = normalizeOrder(errors, 'input', input, principal.tenant.defaultCurrency);
   errors.throwIfAny();
-  await getCustomer(em, principal.tenantId, input.customerId, 'input.customerId');
-  const { id, created } = await createOnce(
-    em,
-    { tenantId: principal.tenantId, scope: 'recordOrder', key: idempotencyKey, request: input, id: newId() },
-    async (tx, orderId) => {
-      if (order.externalId && (await tx.count(Order, { tenantId: principal.tenantId, externalId: order.externalId }))) {
-        throw new ConflictError(`An order with externalId "${order.externalId}" already exists`, { path: 'input.externalId' });
-      }
-      tx.create(Order, { ...order, id: orderId, tenantId: principal.tenantId, customerId: input.customerId } as Order);
-      await tx.flush();
-    },
-  ).catch((error) => {
-    // Two requests with one externalId at once: the pre-check above cannot see the other's
-    // uncommitted row, the unique constraint can.
+  checkId(input.customerId, 'input.customerId');
+  const tenantId = principal.tenantId;
+  const once: OnceOptions = { tenantId, scope: 'recordOrder', key: idempotencyKey, request: input, id: newId() };
+  const row = await storeOrder(em, once, input.customerId, order).catch((error) => {
     if (order.externalId && error instanceof UniqueConstraintViolationException && /external_id/.test(error.message)) {
       throw new ConflictError(`An order with externalId "${order.externalId}" already exists`, { path: 'input.externalId' });
     }
     throw error;
   });
-  if (created) await runOrderRecordedHooks(em, principal.tenantId, [input.customerId]);
-  const stored = await em.findOne(Order, { tenantId: principal.tenantId, id });
+  if (!row.customers_found) throw new NotFoundError('Customer', input.customerId);
+  const { id, created } = row.rec_result_id
+    ? onceOutcome(once, { result_id: row.rec_result_id, request_hash: row.rec_request_hash! })
+    : { id: once.id, created: true };
+  if (created) await runOrderRecordedHooks(em, tenantId, [input.customerId], principal.tenant);
+  const { customers_found: _found, rec_result_id: _id, rec_request_hash: _hash, ...columns } = row;
+  const stored = columns.id ? em.map(Order, columns as never) : await em.findOne(Order, { tenantId, id });
   if (!stored) throw new NotFoundError('Order', id);
   return stored;
 }

@@ -291,6 +291,17 @@ describe('churn signals in customer.metrics', () => {
       expect(await reasons()).not.toHaveProperty('DETRACTOR_SCORE');
     });
 
+    it('re-scores within submitSurveyResponse’s 5 SQL statements: key check, one read, one write, re-scoring’s read and upsert', async () => {
+      const res = await s.gql(`mutation($i: SubmitSurveyResponseInput!, $k: String!) { submitSurveyResponse(input: $i, idempotencyKey: $k) { id status score } }`, {
+        i: { surveyId: npsSurvey, customerId: churny, channel: 'EMAIL', answers: [{ questionId: 'nps', value: 5 }] }, k: `churn-${cseq++}`,
+      });
+      expect(res.errors).toBeUndefined();
+      expect(res.extensions?.sqlStatements).toBe(5);
+      expect((await reasons()).DETRACTOR_SCORE).toMatchObject({ npsScore: 5, daysAgo: 0 });
+      await answer(10);
+      expect(await reasons()).not.toHaveProperty('DETRACTOR_SCORE');
+    });
+
     it('raises NEGATIVE_FEEDBACK with counts as evidence', async () => {
       await ok(`mutation($c: ID!) { submitFeedback(input: { customerId: $c, source: PHONE, text: "质量太差了，非常失望" }) { sentiment } }`, { c: churny });
       await ok(`mutation($c: ID!) { submitFeedback(input: { customerId: $c, source: EMAIL, text: "Great, thanks" }) { sentiment } }`, { c: churny });

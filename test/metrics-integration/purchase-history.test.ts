@@ -33,6 +33,8 @@ describe('parseIntArray', () => {
     expect(parseIntArray('{}')).toEqual([]);
     expect(parseIntArray('{NULL}')).toEqual([null]);
     expect(parseIntArray('{12345678901234}')).toEqual([12345678901234]);
+    // numeric(19, 4)'s largest amount in units, past int8: read (as a double), never an overflow.
+    expect(parseIntArray('{9999999999999999999}')[0]).toBeCloseTo(1e19, -5);
   });
 });
 

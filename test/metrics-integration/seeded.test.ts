@@ -4,6 +4,8 @@ import { seedCustomers } from '../../server/db/seed/demo.js';
 import { onlyError, startTestServer, type TestServer } from '../helpers/server.js';
 import { createJob, runJob } from '../../server/metrics/jobs.service.js';
 import { MetricsJobTrigger } from '../../server/metrics/metrics-job.entity.js';
+import { countSqlIn } from '../../server/db/sql-counter.js';
+import { rescoreCustomers } from '../../server/metrics/recompute.service.js';
 import { recompute, setExchangeRates, waitForJob } from './helpers.js';
 
 /** Tenant A with generated customers (two years of orders in CNY and USD, interactions, lapsing customers). */
@@ -198,6 +200,49 @@ describe('incremental re-scoring', () => {
     const after = await s.gql(`{ analytics { valueModel { id bgnbd { r alpha a b } } } metricsJobs { id } }`);
     expect(after.data).toEqual(before.data);
     expect(await models()).toEqual(modelsBefore);
+  });
+
+  it('re-scores within recordOrder’s 4 SQL statements: key check, the write, one read and one upsert', async () => {
+    const [target] = await sql(
+      `select customer_id, purchase_days, computed_at from customer_metrics where tenant_id = ? and churn_level is not null and recency_days > 2 order by customer_id desc limit 1`,
+      [s.a.id],
+    );
+    const res = await s.gql(
+      `mutation($input: RecordOrderInput!, $key: String) { recordOrder(input: $input, idempotencyKey: $key) { id total { amount } } }`,
+      { input: { customerId: target.customer_id, total: '42.00' }, key: 'rescore-count' },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.extensions?.sqlStatements).toBe(4);
+    const [after] = await sql('select purchase_days, recency_days, computed_at from customer_metrics where tenant_id = ? and customer_id = ?', [s.a.id, target.customer_id]);
+    expect(after.purchase_days).toBe(target.purchase_days + 1);
+    expect(after.recency_days).toBe(0);
+    expect(new Date(after.computed_at).getTime()).toBeGreaterThan(new Date(target.computed_at).getTime());
+  });
+
+  it('scores with the stored settings when the caller’s copy of the tenant is stale, at the cost of one read more', async () => {
+    const [tenant] = await sql('select default_currency, time_zone, settings from tenant where id = ?', [s.a.id]);
+    const [target] = await sql(
+      `select m.customer_id from customer_metrics m join customer_order o on o.tenant_id = m.tenant_id and o.customer_id = m.customer_id
+        where m.tenant_id = ? and o.currency = 'USD' and m.purchase_days > 1 order by m.customer_id limit 1`,
+      [s.a.id],
+    );
+    const scored = async () => {
+      const [row] = await sql(
+        `select total_spend, p_alive, rfm_code, value_tier, lifecycle_stage, churn_level, churn_score, churn_reasons, health_score
+           from customer_metrics where tenant_id = ? and customer_id = ?`,
+        [s.a.id, target.customer_id],
+      );
+      return row;
+    };
+    const current = { defaultCurrency: tenant.default_currency, timeZone: tenant.time_zone, settings: tenant.settings };
+    await rescoreCustomers(sqlEm(s.orm), s.a.id, [target.customer_id], new Date(), { tenant: current });
+    const expected = await scored();
+    // A copy from before the USD rate was set: the re-scoring notices and reads again with the stored settings.
+    const stale = { ...current, settings: { ...current.settings, metrics: {} } };
+    const { result, counter } = countSqlIn(() => rescoreCustomers(sqlEm(s.orm), s.a.id, [target.customer_id], new Date(), { tenant: stale }));
+    expect(await result).toBe(1);
+    expect(counter.count).toBe(3); // read, read again, upsert
+    expect(await scored()).toEqual(expected);
   });
 
   it('re-scores every customer of an import in one go', async () => {

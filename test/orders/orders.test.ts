@@ -220,6 +220,21 @@ describe('recordOrder', () => {
       const res = await record({ total: '2' }, 'order-reused');
       expect(res.errors?.[0].extensions.code).toBe('CONFLICT');
     });
+
+    it('costs 4 SQL statements (key check, one write, the re-scoring read and upsert), a retry 2', async () => {
+      const query = `mutation($input: RecordOrderInput!, $key: String) {
+        recordOrder(input: $input, idempotencyKey: $key) { id status occurredAt total { amount currency } } }`;
+      const input = { customerId, lineItems: [{ sku: 'COUNTED', quantity: 2, unitPrice: '19.95' }] };
+      const first = await s.gql(query, { input, key: 'order-counted' });
+      expect(first.errors).toBeUndefined();
+      expect(first.extensions?.sqlStatements).toBe(4);
+      const retry = await s.gql(query, { input, key: 'order-counted' });
+      expect(retry.data.recordOrder).toEqual(first.data.recordOrder);
+      expect(retry.extensions?.sqlStatements).toBe(2);
+      const keyless = await s.gql(query, { input });
+      expect(keyless.errors).toBeUndefined();
+      expect(keyless.extensions?.sqlStatements).toBe(4);
+    });
   });
 });
 

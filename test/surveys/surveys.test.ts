@@ -183,6 +183,23 @@ describe('submitSurveyResponse', () => {
     ]);
   });
 
+  it('stores a first response with its feedback in 3 SQL statements: key check, one read, one write', async () => {
+    const query = `mutation($input: SubmitSurveyResponseInput!, $key: String!) { submitSurveyResponse(input: $input, idempotencyKey: $key) { id status score } }`;
+    const res = await s.gql(query, { input: { surveyId: custom.id, customerId, channel: 'WEB', answers: full }, key: 'counted-1' });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.submitSurveyResponse.status).toBe('COMPLETE');
+    expect(res.extensions?.sqlStatements).toBe(3); // a CUSTOM survey gives no score: no churn signal to re-score
+    const [feedback] = await s.orm.em.fork().getConnection().execute<{ source: string }[]>(
+      'select source from feedback where survey_response_id = ?', [res.data.submitSurveyResponse.id],
+    );
+    expect(feedback.source).toBe('SURVEY');
+    // An NPS score is a churn signal: re-scoring's read finds the customer without a churn risk, and writes nothing.
+    const nps = await activeSurvey({ name: 'Counted NPS', kind: 'NPS' });
+    const scored = await s.gql(query, { input: { surveyId: nps.id, customerId, channel: 'WEB', answers: [{ questionId: 'nps', value: 4 }] }, key: 'counted-2' });
+    expect(scored.data.submitSurveyResponse.score).toBe(4);
+    expect(scored.extensions?.sqlStatements).toBe(4);
+  });
+
   it('accepts anonymous responses', async () => {
     const res = await submit({ surveyId: custom.id, answers: full.slice(0, 2) }, 'anon-1');
     expect(res.data.submitSurveyResponse).toMatchObject({ status: 'COMPLETE', customerId: null, customer: null });

@@ -1,7 +1,7 @@
 import type { ApolloServerOptionsWithGateway, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import {
-  execute, getNamedType, isInputObjectType, isObjectType, typeFromAST, type DocumentNode, type GraphQLInputObjectType, type GraphQLSchema,
+  execute, getNamedType, isInputObjectType, isInterfaceType, isObjectType, isUnionType, typeFromAST, type DocumentNode, type GraphQLInputObjectType, type GraphQLSchema,
   type GraphQLType,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
@@ -64,6 +64,23 @@ export function withPlainFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
         const plain = f.name === f.schemaName && !f.roles && !f.middlewares?.length && !f.params?.length;
         if (field && plain && !resolved.has(`${meta.target.name}.${f.name}`) && !resolved.has(`${target.name}.${f.name}`)) field.resolve = undefined;
       }
+    }
+  }
+  // Getters (`@Field() get pAlive()`) are type-graphql field resolvers: per call a resolver-data
+  // object, the middleware chain and convertToType. On an instance of the class the getter is all
+  // that runs; anything else (a plain object) still goes through type-graphql.
+  for (const r of storage.fieldResolvers) {
+    const Target = r.getObjectType?.() as (abstract new () => object) | undefined;
+    const getter = Target && Object.getOwnPropertyDescriptor(Target.prototype, r.methodName)?.get;
+    if (!Target || !getter || r.kind !== 'internal' || r.methodName !== r.schemaName || r.roles || r.middlewares?.length || r.params?.length) continue;
+    for (const meta of storage.objectTypes) {
+      const type = schema.getType(meta.name);
+      if (!isObjectType(type) || !(meta.target === Target || meta.target.prototype instanceof Target)) continue;
+      const field = type.getFields()[r.schemaName];
+      const wrapped = field?.resolve;
+      if (!wrapped) continue;
+      const name = r.methodName;
+      field.resolve = (root, args, context, info) => (root instanceof Target ? root[name as keyof typeof root] : wrapped(root, args, context, info));
     }
   }
   return schema;
@@ -160,4 +177,26 @@ function collectInputs(type: GraphQLInputObjectType, into: Set<GraphQLInputObjec
       collectInputs(named, into);
     }
   }
+}
+
+/**
+ * type-graphql wraps a union's or interface's own `resolveType` in an async function; graphql-js
+ * awaits it, graphql-jit does not (a promise is no type name, so every item became an error).
+ * Same mapping, synchronous when the class's resolveType is (TimelineItem's is): the class it
+ * returns becomes its GraphQL type name.
+ */
+export function withSyncTypeResolvers(schema: GraphQLSchema): GraphQLSchema {
+  const storage = getMetadataStorage();
+  const nameOf = (resolved: unknown) =>
+    typeof resolved === 'string' || resolved == null ? (resolved ?? undefined) : storage.objectTypes.find((o) => o.target === resolved)?.name;
+  for (const meta of [...storage.unions, ...storage.interfaceTypes]) {
+    const type = schema.getType(meta.name);
+    const own = meta.resolveType;
+    if (!own || !(isUnionType(type) || isInterfaceType(type))) continue;
+    type.resolveType = (value, context, info, abstractType) => {
+      const resolved = own(value, context, info, abstractType);
+      return resolved instanceof Promise ? resolved.then(nameOf) : nameOf(resolved);
+    };
+  }
+  return schema;
 }

@@ -28,6 +28,18 @@ export async function getCustomer(em: Em, tenantId: string, id: string, path = '
   return customer;
 }
 
+/**
+ * One customer to read (the `customer` query): a plain select mapped by `em.map`, so with a
+ * query's read-only EntityManager it is a plain row, without findOne's query builder and
+ * entity hydration. Same row and NOT_FOUND as getCustomer, which writes keep using.
+ */
+export async function readCustomer(em: Em, tenantId: string, id: string, path = 'id'): Promise<Customer> {
+  checkId(id, path);
+  const [row] = await em.execute<Record<string, unknown>[]>('select * from customer where tenant_id = ? and id = ?', [tenantId, id]);
+  if (!row) throw new NotFoundError('Customer', id);
+  return em.map(Customer, row);
+}
+
 // ---------- reading lists ----------
 
 const FILTER_FIELDS: Record<string, FieldSpec> = {

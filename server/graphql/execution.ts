@@ -1,7 +1,7 @@
 import type { ApolloServerOptionsWithGateway, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import {
-  execute, getNamedType, isInputObjectType, isInterfaceType, isObjectType, isUnionType, typeFromAST, type DocumentNode, type GraphQLInputObjectType, type GraphQLSchema,
+  execute, type ExecutionResult, getNamedType, isInputObjectType, isInterfaceType, isObjectType, isUnionType, typeFromAST, type DocumentNode, type GraphQLInputObjectType, type GraphQLSchema,
   type GraphQLType,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
@@ -104,7 +104,7 @@ type GatewayExecutor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executo
 export function compiledQueries(schema: GraphQLSchema): Gateway {
   const loopsBack = recursiveInputs(schema);
   /** Per parsed document (Apollo's document store hands out the same object): per operation name. */
-  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | 'seen once' | 'not compilable'>>();
   const executor: GatewayExecutor = async (request) => {
     const { document, operation, context } = request;
     const operationName = request.operationName ?? request.request.operationName ?? null;
@@ -114,16 +114,21 @@ export function compiledQueries(schema: GraphQLSchema): Gateway {
     let byName = compiled.get(document);
     if (!byName) compiled.set(document, (byName = new Map()));
     const key = operationName ?? '';
-    if (!byName.has(key)) {
-      byName.set(key, null); // seen once
+    let query = byName.get(key);
+    if (query === undefined) {
+      byName.set(key, 'seen once');
       return graphqlJs();
     }
-    let query = byName.get(key);
-    if (!query) {
-      const result = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
-      if (!isCompiledQuery(result)) return graphqlJs();
-      byName.set(key, (query = result));
+    if (query === 'seen once') {
+      let result: CompiledQuery | ExecutionResult | undefined;
+      try {
+        result = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
+      } catch {
+        // A document graphql-jit cannot compile simply keeps running on graphql-js.
+      }
+      byName.set(key, (query = result && isCompiledQuery(result) ? result : 'not compilable'));
     }
+    if (query === 'not compilable') return graphqlJs();
     const result = await query.query(undefined, context, variables);
     // No data at all: the variables did not coerce; graphql-js words those errors.
     return result.data === undefined && result.errors?.length ? graphqlJs() : result;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth/auth-checker.js';
+import { withPlainFieldResolvers, withSyncTypeResolvers } from './graphql/execution.js';
 import { CustomerResolver, CustomFieldResolver } from './customers/customer.resolver.js';
 import { CustomerInteractionsResolver, InteractionResolver } from './interactions/interaction.resolver.js';
 import { CustomerOrdersResolver, OrderResolver } from './orders/order.resolver.js';
@@ -64,7 +65,7 @@ export const resolvers: NonEmptyArray<Function> = [
 let built: Promise<GraphQLSchema> | undefined;
 
 export function getSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers, authChecker, validate: false });
+  built ??= buildSchema({ resolvers, authChecker, validate: false }).then(withPlainFieldResolvers).then(withSyncTypeResolvers);
   return built;
 }
 

@@ -13,7 +13,7 @@ import {
   UpdateContactInput, UpdateCustomerInput, UpsertCustomerInput,
 } from './customer.inputs.js';
 import {
-  createCustomer, getCustomer, listCustomers, mergeCustomers, mergesOfMany, setArchived, updateCustomer, upsertCustomers,
+  createCustomer, listCustomers, mergeCustomers, mergesOfMany, readCustomer, setArchived, updateCustomer, upsertCustomers,
 } from './customer.service.js';
 import { CustomerConnection, MergeCustomersPayload, RemoveContactPayload, UpsertCustomerResult } from './customer.types.js';
 
@@ -21,7 +21,7 @@ import { CustomerConnection, MergeCustomersPayload, RemoveContactPayload, Upsert
 export class CustomerResolver {
   @Query(() => Customer, { description: 'One customer; NOT_FOUND when this tenant has no such id.' })
   customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Customer> {
-    return getCustomer(ctx.em, ctx.principal.tenantId, id);
+    return readCustomer(ctx.em, ctx.principal.tenantId, id);
   }
 
   @Query(() => CustomerConnection, { description: 'Customers, keyset-paginated. Archived ones only with filter.archived: true.' })

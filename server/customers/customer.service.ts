@@ -28,6 +28,18 @@ export async function getCustomer(em: Em, tenantId: string, id: string, path = '
   return customer;
 }
 
+/**
+ * One customer to read (the `customer` query): a plain select mapped by `em.map`, so with a
+ * query's read-only EntityManager it is a plain row, without findOne's query builder and
+ * entity hydration. Same row and NOT_FOUND as getCustomer, which writes keep using.
+ */
+export async function readCustomer(em: Em, tenantId: string, id: string, path = 'id'): Promise<Customer> {
+  checkId(id, path);
+  const [row] = await em.execute<Record<string, unknown>[]>('select * from customer where tenant_id = ? and id = ?', [tenantId, id]);
+  if (!row) throw new NotFoundError('Customer', id);
+  return em.map(Customer, row);
+}
+
 // ---------- reading lists ----------
 
 const FILTER_FIELDS: Record<string, FieldSpec> = {
@@ -108,8 +120,20 @@ const SORT_KEYS: Partial<Record<CustomerSortField, Omit<SqlSortKey, 'desc'>>> = 
   [CustomerSortField.UPDATED_AT]: { expr: 'c.updated_at', prop: 'updatedAt', kind: 'date' },
 };
 
-/** Extra sort keys other features register (e.g. PREDICTED_CLV), with the join they need. */
-export const customerSortExtensions: Record<string, { key: Omit<SqlSortKey, 'desc'>; join: string }> = {};
+/**
+ * Extra sort keys other features register (e.g. PREDICTED_CLV), with the table they need joined:
+ * `join` (a LEFT JOIN) names it under `alias`.
+ */
+export const customerSortExtensions: Record<string, { key: Omit<SqlSortKey, 'desc'>; join: string; alias: string }> = {};
+
+/**
+ * Filter keys whose condition can only hold when a row of another table exists (`metrics`: the
+ * customer's metrics row). At the top level of a filter such a key INNER JOINs that row under
+ * `alias` and tests the condition on it — the same matches as an EXISTS — so that a sort on the
+ * same table (customerSortExtensions with that alias) can walk its index instead of sorting the
+ * tenant. Nested under and / or / not, the key compiles as usual (customerFilterExtensions).
+ */
+export const customerJoinFilters: Record<string, { join: string; alias: string; compile: (value: any, path: string) => Sql }> = {};
 
 export async function listCustomers(
   em: Em,
@@ -122,12 +146,23 @@ export async function listCustomers(
 ): Promise<InstanceType<typeof CustomerConnection>> {
   const order = orderBy?.length ? orderBy : [{ field: CustomerSortField.CREATED_AT, direction: SortDirection.DESC }];
   if (order.length > 3) throw new BadUserInputError([{ path: 'orderBy', message: 'takes at most 3 sort fields' }]);
-  const joins = new Set<string>();
+  const joins = new Map<string, string>(); // alias -> join
+  const conditions: Sql[] = [];
+  let rest: CustomerFilter | null | undefined = filter;
+  for (const [name, joined] of Object.entries(customerJoinFilters)) {
+    const value = (filter as Record<string, unknown> | null | undefined)?.[name];
+    if (value == null) continue;
+    const condition = joined.compile(value, `filter.${name}`);
+    if (!condition.text) continue; // e.g. `metrics: {}`: no condition, customers without the row match too
+    joins.set(joined.alias, joined.join);
+    conditions.push(condition);
+    rest = { ...rest, [name]: undefined } as CustomerFilter;
+  }
   const keys: SqlSortKey[] = order.map((o, i) => {
     const ext = customerSortExtensions[o.field];
     const base = SORT_KEYS[o.field as CustomerSortField] ?? ext?.key;
     if (!base) throw new BadUserInputError([{ path: `orderBy.${i}.field`, message: 'is not sortable' }]);
-    if (ext) joins.add(ext.join);
+    if (ext && !joins.has(ext.alias)) joins.set(ext.alias, ext.join);
     return { ...base, desc: o.direction === SortDirection.DESC };
   });
   const request = pageRequest(page, keys.length + 1);
@@ -135,21 +170,44 @@ export async function listCustomers(
     [
       sql('c.tenant_id = ?', [tenantId]),
       sql(filter?.archived ? 'c.archived_at is not null' : 'c.archived_at is null'),
-      compileCustomerFilter(filter),
+      compileCustomerFilter(rest),
+      ...conditions,
       scope ?? sql(''),
     ],
     ' and ',
   );
-  const joinText = [...joins].join(' ');
-  const keyset = keysetSql(keys, request, 'c.id');
-  const pageWhere = keyset.text ? joinSql([where, keyset], ' and ') : where;
+  const joinText = [...joins.values()].join(' ');
   // Extension sort values are selected too: the cursor is built from them.
   const extKeys = keys.filter((k) => !Object.values(SORT_KEYS).some((b) => b?.prop === k.prop));
   const extSelect = extKeys.map((k) => `, ${k.expr} as "${k.prop}"`).join('');
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `select c.*${extSelect} from customer c ${joinText} where ${pageWhere.text} order by ${orderSql(keys, request.backward, 'c.id')} limit ?`,
-    [...pageWhere.params, request.size + 1],
-  );
+  const select = (keysetKeys: SqlSortKey[], orderKeys: SqlSortKey[], extra: Sql) => {
+    const w = joinSql([where, keysetSql(keysetKeys, request, 'c.id'), extra], ' and ');
+    return sql(
+      `select c.*${extSelect} from customer c ${joinText} where ${w.text} order by ${orderSql(orderKeys, request.backward, 'c.id')} limit ?`,
+      [...w.params, request.size + 1],
+    );
+  };
+  const first = keys[0];
+  let pageSql: Sql;
+  if (!first.nullsLow) {
+    pageSql = select(keys, keys, sql(''));
+  } else {
+    // `x desc nulls last` (NULL lowest) cannot walk an index on `x desc` (NULLs first there), so
+    // the page is read in two halves, each in index order: rows with a value (where NULL plays
+    // no part) and rows without; `half__` puts the halves in page order.
+    const plain = [{ ...first, nullsLow: false }, ...keys.slice(1)];
+    const valued = select(request.cursor?.[0] != null ? plain : keys, plain, sql(`${first.expr} is not null`));
+    const valueless = select(keys, plain, sql(`${first.expr} is null`));
+    const nullsLast = first.desc !== request.backward;
+    const [a, b] = nullsLast ? [valued, valueless] : [valueless, valued];
+    const outer = keys.map((k) => ({ ...k, expr: extKeys.includes(k) ? `p."${k.prop}"` : k.expr.replace(/^c\./, 'p.'), nullsLow: false }));
+    pageSql = sql(
+      `select p.* from (select 0 as half__, h.* from (${a.text}) h union all select 1, h.* from (${b.text}) h) p
+        order by p.half__, ${orderSql(outer, request.backward, 'p.id')} limit ?`,
+      [...a.params, ...b.params, request.size + 1],
+    );
+  }
+  const rows = await em.execute<Record<string, unknown>[]>(pageSql.text, pageSql.params);
   const customers = rows.map((row) => Object.assign(em.map(Customer, row), Object.fromEntries(extKeys.map((k) => [k.prop, row[k.prop]]))));
   return buildConnection(CustomerConnection, customers, request, keys, async () => {
     const [{ count }] = await em.execute<{ count: number }[]>(

@@ -145,16 +145,25 @@ export function buildConnection<T extends object, C extends ConnectionShape<T>>(
   const hasMore = rows.length > request.size;
   const page = rows.slice(0, request.size);
   if (request.backward) page.reverse();
-  const edges = page.map((node) => ({ cursor: encodeCursor(cursorValues(node as Record<string, unknown>, keys)), node }));
+  const cursor = (node: T | undefined) => (node === undefined ? null : encodeCursor(cursorValues(node as Record<string, unknown>, keys)));
   const conn = new Conn() as C & { countTotal: () => Promise<number> };
-  conn.edges = edges;
-  conn.nodes = page;
-  conn.pageInfo = Object.assign(new PageInfo(), {
-    hasNextPage: request.backward ? request.cursor !== null : hasMore,
-    hasPreviousPage: request.backward ? hasMore : request.cursor !== null,
-    startCursor: edges[0]?.cursor ?? null,
-    endCursor: edges.at(-1)?.cursor ?? null,
+  // Cursors are encoded when asked for: most pages (nested ones above all) select only `nodes`.
+  let edges: ConnectionShape<T>['edges'] | undefined;
+  Object.defineProperty(conn, 'edges', {
+    get: () => (edges ??= page.map((node) => ({ cursor: cursor(node)!, node }))),
+    enumerable: true,
   });
+  conn.nodes = page;
+  conn.pageInfo = Object.defineProperties(
+    Object.assign(new PageInfo(), {
+      hasNextPage: request.backward ? request.cursor !== null : hasMore,
+      hasPreviousPage: request.backward ? hasMore : request.cursor !== null,
+    }),
+    {
+      startCursor: { get: () => cursor(page[0]), enumerable: true },
+      endCursor: { get: () => cursor(page.at(-1)), enumerable: true },
+    },
+  );
   conn.countTotal = countTotal;
   return conn;
 }

@@ -1,5 +1,11 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerOptionsWithGateway, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  execute, type ExecutionResult, getNamedType, isInputObjectType, isInterfaceType, isObjectType, isUnionType, typeFromAST, type DocumentNode, type GraphQLInputObjectType, type GraphQLSchema,
+  type GraphQLType,
+} from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { getMetadataStorage } from 'type-graphql';
 import type { Context } from '../context.js';
 import { readOnlyEm } from './keyset-query.js';
 
@@ -33,4 +39,169 @@ export function readOnlyQueries(): ApolloServerPlugin<Context> {
       };
     },
   };
+}
+
+/**
+ * Drops type-graphql's wrapper from fields that only read a property. type-graphql gives every
+ * `@Field` a resolver (`createBasicFieldResolver`: a resolver-data object and the middleware
+ * chain, then `root[name]`) even with no middleware or `@Authorized` on it; a list page resolves
+ * ~2,500 such fields. Without a resolver, graphql-js (and graphql-jit, which then inlines the
+ * property read) reads `root[fieldName]` — the same value. Kept: field resolvers and methods,
+ * fields with roles or middlewares, and renamed fields (`name` ≠ schema name).
+ */
+export function withPlainFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
+  const storage = getMetadataStorage();
+  const resolved = new Set(storage.fieldResolvers.map((r) => `${r.getObjectType?.()?.name}.${r.methodName}`));
+  for (const meta of storage.objectTypes) {
+    const type = schema.getType(meta.name);
+    if (!isObjectType(type)) continue;
+    const fields = type.getFields();
+    // Own fields and those inherited from parent classes (type-graphql copies those into the type).
+    for (let target = meta.target; target?.prototype; target = Object.getPrototypeOf(target)) {
+      const own = storage.objectTypes.find((o) => o.target === target)?.fields ?? [];
+      for (const f of own) {
+        const field = fields[f.schemaName];
+        const plain = f.name === f.schemaName && !f.roles && !f.middlewares?.length && !f.params?.length;
+        if (field && plain && !resolved.has(`${meta.target.name}.${f.name}`) && !resolved.has(`${target.name}.${f.name}`)) field.resolve = undefined;
+      }
+    }
+  }
+  // Getters (`@Field() get pAlive()`) are type-graphql field resolvers: per call a resolver-data
+  // object, the middleware chain and convertToType. On an instance of the class the getter is all
+  // that runs; anything else (a plain object) still goes through type-graphql.
+  for (const r of storage.fieldResolvers) {
+    const Target = r.getObjectType?.() as (abstract new () => object) | undefined;
+    const getter = Target && Object.getOwnPropertyDescriptor(Target.prototype, r.methodName)?.get;
+    if (!Target || !getter || r.kind !== 'internal' || r.methodName !== r.schemaName || r.roles || r.middlewares?.length || r.params?.length) continue;
+    for (const meta of storage.objectTypes) {
+      const type = schema.getType(meta.name);
+      if (!isObjectType(type) || !(meta.target === Target || meta.target.prototype instanceof Target)) continue;
+      const field = type.getFields()[r.schemaName];
+      const wrapped = field?.resolve;
+      if (!wrapped) continue;
+      const name = r.methodName;
+      field.resolve = (root, args, context, info) => (root instanceof Target ? root[name as keyof typeof root] : wrapped(root, args, context, info));
+    }
+  }
+  return schema;
+}
+
+type Gateway = ApolloServerOptionsWithGateway<Context>['gateway'];
+type GatewayExecutor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
+
+/**
+ * Query operations run as code compiled by graphql-jit, through Apollo Server's gateway
+ * interface (the one way Apollo 5 takes another executor: `load()` returns `{ executor }`).
+ * Everything before execution stays Apollo's: parsing, validation, the document cache, the
+ * context (authentication), plugins (the widget allowlist, read-only EntityManager) and error
+ * formatting. A document is compiled the second time it is executed (one-off documents are not
+ * worth compiling) and kept as long as Apollo keeps the parsed document. graphql-js still runs:
+ * mutations (serial execution, written once), the first execution of a document, and any request
+ * whose variables do not coerce, so input errors read exactly as they always did — and operations
+ * with a variable of a recursive input type (CustomerFilter's and / or / not): graphql-jit 0.8.9
+ * generates their coercion inline and never ends (zalando-incubator/graphql-jit#81, open).
+ */
+export function compiledQueries(schema: GraphQLSchema): Gateway {
+  const loopsBack = recursiveInputs(schema);
+  /** Per parsed document (Apollo's document store hands out the same object): per operation name. */
+  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | 'seen once' | 'not compilable'>>();
+  const executor: GatewayExecutor = async (request) => {
+    const { document, operation, context } = request;
+    const operationName = request.operationName ?? request.request.operationName ?? null;
+    const variables = request.request.variables ?? {};
+    const graphqlJs = () => execute({ schema, document, contextValue: context, variableValues: variables, operationName });
+    if (operation?.operation !== 'query' || operation.variableDefinitions?.some((v) => loopsBack(typeFromAST(schema, v.type)))) return graphqlJs();
+    let byName = compiled.get(document);
+    if (!byName) compiled.set(document, (byName = new Map()));
+    const key = operationName ?? '';
+    let query = byName.get(key);
+    if (query === undefined) {
+      byName.set(key, 'seen once');
+      return graphqlJs();
+    }
+    if (query === 'seen once') {
+      let result: CompiledQuery | ExecutionResult | undefined;
+      try {
+        result = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
+      } catch {
+        // A document graphql-jit cannot compile simply keeps running on graphql-js.
+      }
+      byName.set(key, (query = result && isCompiledQuery(result) ? result : 'not compilable'));
+    }
+    if (query === 'not compilable') return graphqlJs();
+    const result = await query.query(undefined, context, variables);
+    // No data at all: the variables did not coerce; graphql-js words those errors.
+    return result.data === undefined && result.errors?.length ? graphqlJs() : result;
+  };
+  return {
+    async load() {
+      return { executor };
+    },
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: '' });
+      return () => {};
+    },
+    async stop() {},
+  };
+}
+
+/** Whether a variable of an input type can hold itself, directly or through other inputs (memoised per schema). */
+function recursiveInputs(schema: GraphQLSchema): (type: GraphQLType | undefined) => boolean {
+  const memo = new Map<GraphQLInputObjectType, boolean>();
+  const reaches = (from: GraphQLInputObjectType, target: GraphQLInputObjectType, seen: Set<GraphQLInputObjectType>): boolean =>
+    Object.values(from.getFields()).some((f) => {
+      const named = getNamedType(f.type);
+      if (!isInputObjectType(named)) return false;
+      if (named === target) return true;
+      if (seen.has(named)) return false;
+      seen.add(named);
+      return reaches(named, target, seen);
+    });
+  const loops = (type: GraphQLInputObjectType): boolean => {
+    let known = memo.get(type);
+    if (known === undefined) {
+      // The type, or an input type it holds at any depth, can reach itself.
+      const all = new Set([type]);
+      collectInputs(type, all);
+      known = [...all].some((t) => reaches(t, t, new Set()));
+      memo.set(type, known);
+    }
+    return known;
+  };
+  return (type) => {
+    const named = type && getNamedType(type);
+    return !!named && isInputObjectType(named) && loops(named);
+  };
+}
+
+function collectInputs(type: GraphQLInputObjectType, into: Set<GraphQLInputObjectType>): void {
+  for (const f of Object.values(type.getFields())) {
+    const named = getNamedType(f.type);
+    if (isInputObjectType(named) && !into.has(named)) {
+      into.add(named);
+      collectInputs(named, into);
+    }
+  }
+}
+
+/**
+ * type-graphql wraps a union's or interface's own `resolveType` in an async function; graphql-js
+ * awaits it, graphql-jit does not (a promise is no type name, so every item became an error).
+ * Same mapping, synchronous when the class's resolveType is (TimelineItem's is): the class it
+ * returns becomes its GraphQL type name.
+ */
+export function withSyncTypeResolvers(schema: GraphQLSchema): GraphQLSchema {
+  const storage = getMetadataStorage();
+  const nameOf = (resolved: unknown) =>
+    typeof resolved === 'string' || resolved == null ? (resolved ?? undefined) : storage.objectTypes.find((o) => o.target === resolved)?.name;
+  for (const meta of [...storage.unions, ...storage.interfaceTypes]) {
+    const type = schema.getType(meta.name);
+    const own = meta.resolveType;
+    if (!own || !(isUnionType(type) || isInterfaceType(type))) continue;
+    type.resolveType = (value, context, info, abstractType) => {
+      const resolved = own(value, context, info, abstractType);
+      return resolved instanceof Promise ? resolved.then(nameOf) : nameOf(resolved);
+    };
+  }
+  return schema;
 }

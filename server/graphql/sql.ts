@@ -98,13 +98,23 @@ export interface SqlSortKey {
   prop: string;
   desc: boolean;
   kind: 'string' | 'date' | 'number';
+  /**
+   * The expression may be NULL (e.g. a metric through a left join) and NULL sorts as the lowest
+   * value: last when descending, first when ascending. Cursors then carry `null`.
+   */
+  nullsLow?: boolean;
 }
 
 /** `order by` for the keys (reversed when paging backward), with `idExpr` as the last tie-break. */
 export function orderSql(keys: SqlSortKey[], backward: boolean, idExpr: string): string {
   const lastDesc = keys.at(-1)?.desc ?? false;
-  const all = [...keys.map((k) => ({ expr: k.expr, desc: k.desc })), { expr: idExpr, desc: lastDesc }];
-  return all.map((k) => `${k.expr} ${k.desc !== backward ? 'desc' : 'asc'}`).join(', ');
+  const all = [...keys.map((k) => ({ expr: k.expr, desc: k.desc, nullsLow: k.nullsLow })), { expr: idExpr, desc: lastDesc, nullsLow: false }];
+  return all
+    .map((k) => {
+      const desc = k.desc !== backward;
+      return `${k.expr} ${desc ? 'desc' : 'asc'}${k.nullsLow ? (desc ? ' nulls last' : ' nulls first') : ''}`;
+    })
+    .join(', ');
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
@@ -130,18 +140,31 @@ function checkCursorValues(request: PageRequest, keys: SqlSortKey[]): void {
 export function keysetSql(keys: SqlSortKey[], request: PageRequest, idExpr: string): Sql {
   if (!request.cursor) return sql('');
   const lastDesc = keys.at(-1)?.desc ?? false;
-  const all = [...keys, { expr: idExpr, prop: 'id', desc: lastDesc, kind: 'string' as const }];
+  const all: SqlSortKey[] = [...keys, { expr: idExpr, prop: 'id', desc: lastDesc, kind: 'string' }];
   checkCursorValues(request, keys);
   const value = (i: number) => {
     const raw = request.cursor![i];
     return all[i].kind === 'date' && raw !== null ? new Date(String(raw)) : raw;
   };
+  // nullsLow keys: NULL is below every value, and equal to itself.
+  const equal = (i: number): Sql => {
+    const v = value(i);
+    return all[i].nullsLow && v === null ? sql(`${all[i].expr} is null`) : sql(`${all[i].expr} = ?`, [v]);
+  };
+  const beyond = (i: number): Sql | null => {
+    const v = value(i);
+    const descending = all[i].desc !== request.backward;
+    if (!all[i].nullsLow) return sql(`${all[i].expr} ${descending ? '<' : '>'} ?`, [v]);
+    if (v === null) return descending ? null : sql(`${all[i].expr} is not null`);
+    return descending ? sql(`${all[i].expr} < ? or ${all[i].expr} is null`, [v]) : sql(`${all[i].expr} > ?`, [v]);
+  };
   const branches: Sql[] = [];
   for (let i = 0; i < all.length; i++) {
+    const last = beyond(i);
+    if (!last) continue; // nothing sorts below NULL
     const parts: Sql[] = [];
-    for (let j = 0; j < i; j++) parts.push(sql(`${all[j].expr} = ?`, [value(j)]));
-    const descending = all[i].desc !== request.backward;
-    parts.push(sql(`${all[i].expr} ${descending ? '<' : '>'} ?`, [value(i)]));
+    for (let j = 0; j < i; j++) parts.push(equal(j));
+    parts.push(last);
     branches.push(joinSql(parts, ' and '));
   }
   return joinSql(branches, ' or ');

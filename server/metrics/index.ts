@@ -3,14 +3,14 @@
  * the customer filter and sort fields, re-scoring after new orders, the demo's first
  * recompute and the `clientele metrics` command.
  */
-import { afterMergeHooks, customerFilterExtensions, customerSortExtensions } from '../customers/customer.service.js';
+import { afterMergeHooks, customerFilterExtensions, customerJoinFilters, customerSortExtensions } from '../customers/customer.service.js';
 import type { Em } from '../db/orm.js';
 import { afterDemoSeed } from '../db/seed/demo.js';
 import { orderRecordedHooks } from '../orders/order.service.js';
 import './cli.js';
 import { createJob, runJob } from './jobs.service.js';
 import { MetricsJobTrigger } from './metrics-job.entity.js';
-import { compileMetricsFilter, METRIC_SORTS } from './metrics.service.js';
+import { compileMetricsFilter, METRIC_SORTS, METRICS_FILTER_JOIN } from './metrics.service.js';
 import { rescoreCustomers } from './recompute.service.js';
 
 export {
@@ -19,6 +19,7 @@ export {
 export { registerChurnReasonProvider, type ChurnReasonProvider } from './churn-providers.js';
 
 customerFilterExtensions.metrics = compileMetricsFilter;
+customerJoinFilters.metrics = METRICS_FILTER_JOIN;
 Object.assign(customerSortExtensions, METRIC_SORTS);
 
 // A merge moves orders to the survivor: re-score it, and the duplicates (now without orders).

@@ -92,6 +92,15 @@ export function withJoinedMetrics<T>(alias: string, compile: () => T): { result:
 const fieldsOver = (alias: string): Record<string, FieldSpec> =>
   Object.fromEntries(Object.entries(METRIC_FIELDS).map(([k, f]) => [k, { ...f, expr: f.expr.replace(/^m\./, `${alias}.`) }]));
 
+/** The conditions of a metrics filter over the customer_metrics row aliased `alias`. */
+function metricsConditions(alias: string, filter: CustomerMetricsFilter, path: string): Sql {
+  return compileFilter<CustomerMetricsFilter>(filter, alias === 'm' ? METRIC_FIELDS : fieldsOver(alias), {
+    churnReasons: (codes: string[]) =>
+      // jsonb containment: every code present among the reasons.
+      sql(`${alias}.churn_reasons @> ?::jsonb`, [JSON.stringify(codes.map((code) => ({ code })))]),
+  } as never, path);
+}
+
 /**
  * `filter.metrics` as an EXISTS on the customer's metrics row (composes with and / or / not), or,
  * under withJoinedMetrics, as the same test on the joined row: true only when the row exists and
@@ -99,11 +108,7 @@ const fieldsOver = (alias: string): Record<string, FieldSpec> =>
  */
 export function compileMetricsFilter(filter: CustomerMetricsFilter, path: string): Sql {
   const alias = joinedMetrics?.alias ?? 'm';
-  const inner = compileFilter<CustomerMetricsFilter>(filter, joinedMetrics ? fieldsOver(alias) : METRIC_FIELDS, {
-    churnReasons: (codes: string[]) =>
-      // jsonb containment: every code present among the reasons.
-      sql(`${alias}.churn_reasons @> ?::jsonb`, [JSON.stringify(codes.map((code) => ({ code })))]),
-  } as never, path);
+  const inner = metricsConditions(alias, filter, path);
   if (!inner.text) return sql('');
   if (joinedMetrics) {
     joinedMetrics.used = true;
@@ -115,19 +120,32 @@ export function compileMetricsFilter(filter: CustomerMetricsFilter, path: string
   );
 }
 
+/**
+ * `filter.metrics` at the top level of a customer filter: the metrics row INNER JOINed as `cm`
+ * and the conditions tested on it (a row must exist for them to hold, as in the EXISTS), so a
+ * metrics sort can walk customer_metrics' indexes (customerJoinFilters in customer.service).
+ */
+export const METRICS_FILTER_JOIN = {
+  alias: 'cm',
+  join: 'join customer_metrics cm on cm.tenant_id = c.tenant_id and cm.customer_id = c.id',
+  compile: (filter: CustomerMetricsFilter, path: string): Sql => metricsConditions('cm', filter, path),
+};
+
 const METRICS_JOIN = 'left join customer_metrics cm on cm.tenant_id = c.tenant_id and cm.customer_id = c.id';
 
 /**
- * Sort fields on metrics. Customers without the value (prospects, not yet scored) sort as −1,
- * i.e. last when descending, so keyset cursors never meet a NULL.
+ * Sort fields on metrics. Customers without the value (prospects, not yet scored) sort lowest,
+ * i.e. last when descending (`nullsLow`); their cursors carry null.
  */
-export const METRIC_SORTS: Record<string, { key: Omit<SqlSortKey, 'desc'>; join: string }> = {
-  PREDICTED_CLV: { key: { expr: 'coalesce(cm.predicted_clv, -1)', prop: 'sortPredictedClv__', kind: 'number' }, join: METRICS_JOIN },
-  HISTORIC_VALUE: { key: { expr: 'coalesce(cm.total_spend, -1)', prop: 'sortHistoricValue__', kind: 'number' }, join: METRICS_JOIN },
-  VALUE_AT_RISK: { key: { expr: 'coalesce(cm.value_at_risk, -1)', prop: 'sortValueAtRisk__', kind: 'number' }, join: METRICS_JOIN },
-  P_ALIVE: { key: { expr: 'coalesce(cm.p_alive, -1)', prop: 'sortPAlive__', kind: 'number' }, join: METRICS_JOIN },
-  CHURN_SCORE: { key: { expr: 'coalesce(cm.churn_score, -1)', prop: 'sortChurnScore__', kind: 'number' }, join: METRICS_JOIN },
-  HEALTH_SCORE: { key: { expr: 'coalesce(cm.health_score, -1)', prop: 'sortHealthScore__', kind: 'number' }, join: METRICS_JOIN },
+const metricSort = (column: string, prop: string) =>
+  ({ key: { expr: `cm.${column}`, prop, kind: 'number', nullsLow: true }, join: METRICS_JOIN, alias: 'cm' }) as const;
+export const METRIC_SORTS: Record<string, { key: Omit<SqlSortKey, 'desc'>; join: string; alias: string }> = {
+  PREDICTED_CLV: metricSort('predicted_clv', 'sortPredictedClv__'),
+  HISTORIC_VALUE: metricSort('total_spend', 'sortHistoricValue__'),
+  VALUE_AT_RISK: metricSort('value_at_risk', 'sortValueAtRisk__'),
+  P_ALIVE: metricSort('p_alive', 'sortPAlive__'),
+  CHURN_SCORE: metricSort('churn_score', 'sortChurnScore__'),
+  HEALTH_SCORE: metricSort('health_score', 'sortHealthScore__'),
 };
 
 // ---------- settings ----------

@@ -151,6 +151,60 @@ describe('customers(filter: { metrics }, orderBy: metrics)', () => {
     expect(values.at(-1)).toBe(-1); // the prospects
   });
 
+  /** Every id of a list, walked in pages of 23 forward (first/after) or backward (last/before). */
+  const walk = async (direction: 'ASC' | 'DESC', filter: object | null, backward: boolean) => {
+    const q = `query($first: Int, $after: String, $last: Int, $before: String, $filter: CustomerFilter, $orderBy: [CustomerOrder!]) {
+      customers(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy) {
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { id } } }`;
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    for (;;) {
+      const page = backward ? { last: 23, before: cursor } : { first: 23, after: cursor };
+      const res: any = await s.gql(q, { ...page, filter, orderBy: [{ field: 'PREDICTED_CLV', direction }] });
+      expect(res.errors).toBeUndefined();
+      const { nodes, pageInfo } = res.data.customers;
+      pages.push(nodes.map((n: any) => n.id));
+      if (!(backward ? pageInfo.hasPreviousPage : pageInfo.hasNextPage)) break;
+      cursor = backward ? pageInfo.startCursor : pageInfo.endCursor;
+    }
+    return (backward ? pages.reverse() : pages).flat();
+  };
+
+  it('walks PREDICTED_CLV both ways, ascending and descending, prospects (no CLV) lowest, with and without a metrics filter', async () => {
+    const stages = ['PROSPECT', 'NEW', 'DECLINING'];
+    for (const filter of [null, { metrics: { lifecycleStage: { in: stages } } }]) {
+      const rows = await sql<{ id: string; clv: string | null }>(
+        `select c.id, cm.predicted_clv as clv from customer c left join customer_metrics cm on cm.tenant_id = c.tenant_id and cm.customer_id = c.id
+          where c.tenant_id = ? and c.archived_at is null ${filter ? `and cm.lifecycle_stage in ('PROSPECT', 'NEW', 'DECLINING')` : ''}`,
+        [s.a.id],
+      );
+      // NULL lowest; ties by id in the direction of the sort.
+      const asc = [...rows]
+        .sort((x, y) => (x.clv === null ? -1 : Number(x.clv)) - (y.clv === null ? -1 : Number(y.clv)) || (x.id < y.id ? -1 : 1))
+        .map((r) => r.id);
+      expect(rows.some((r) => r.clv === null) && rows.some((r) => r.clv !== null)).toBe(true);
+      expect(await walk('ASC', filter, false)).toEqual(asc);
+      expect(await walk('ASC', filter, true)).toEqual(asc);
+      expect(await walk('DESC', filter, false)).toEqual([...asc].reverse());
+      expect(await walk('DESC', filter, true)).toEqual([...asc].reverse());
+    }
+  });
+
+  it('matches metrics conditions the same way at the top level and nested under or / not', async () => {
+    const count = async (f: object) => {
+      const res = await s.gql(`query($f: CustomerFilter) { customers(filter: $f) { totalCount } }`, { f });
+      expect(res.errors).toBeUndefined();
+      return res.data.customers.totalCount as number;
+    };
+    const high = { metrics: { churnRisk: { eq: 'HIGH' } } };
+    const [{ n }] = await sql(`select count(*)::int as n from customer_metrics where tenant_id = ? and churn_level = 'HIGH'`, [s.a.id]);
+    expect(n).toBeGreaterThan(0);
+    expect(await count(high)).toBe(n);
+    expect(await count({ or: [high, high] })).toBe(n);
+    expect(await count({ not: high })).toBe(CUSTOMERS - n);
+    expect(await count({ metrics: {} })).toBe(CUSTOMERS);
+  });
+
   it('filters by value tier, lifecycle stage, RFM segment, P(alive) and churn reason', async () => {
     const count = async (metrics: object) => {
       const res = await s.gql(`query($f: CustomerFilter) { customers(filter: $f) { totalCount } }`, { f: { metrics } });

@@ -3,7 +3,7 @@
  * PostGraphile v5 over the same tables (bench/peers/postgraphile-server.ts, read-only role) and the
  * practical upper bound (bench/raw-server.ts: one SQL statement per query through `pg`).
  *
- *   DATABASE_URL=postgres://…/bench_load npm run bench -- [--quick] [options]
+ *   DATABASE_URL=postgres://…/test npm run bench -- [--quick] [options]
  *
  * --quick               20,000 customers, 5 s per run (about 5 minutes in all)
  * --customers N         customers to generate (default 100,000; 1,000,000 supported)

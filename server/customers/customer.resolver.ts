@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ADMIN, WRITE } from '../auth/auth-checker.js';
 import type { Context } from '../context.js';
 import { PageArgs } from '../graphql/connection.js';
@@ -6,6 +7,7 @@ import { readOnlyEm } from '../graphql/keyset-query.js';
 import { Contact } from './contact.entity.js';
 import { contactsByCustomerIds, createContact, removeContact, updateContact } from './contact.service.js';
 import { CustomFieldDefinition } from './custom-field.entity.js';
+import { customerPagePrefetch } from './customer.prefetch.js';
 import { createDefinition, deleteDefinition, listDefinitions, updateDefinition } from './custom-fields.service.js';
 import { Customer } from './customer.entity.js';
 import {
@@ -30,9 +32,11 @@ export class CustomerResolver {
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter: CustomerFilter | null,
     @Arg('orderBy', () => [CustomerOrder], { nullable: true, description: 'Default: newest first.' }) orderBy: CustomerOrder[] | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ) {
     // A page is only serialised: plain rows, no entity hydration (the largest cost of a list page).
-    return listCustomers(readOnlyEm(ctx.em), ctx.principal.tenantId, filter, orderBy, page);
+    // Metrics and interactions selected on its customers come in the page's own statement.
+    return listCustomers(readOnlyEm(ctx.em), ctx.principal.tenantId, filter, orderBy, page, undefined, customerPagePrefetch(ctx, info));
   }
 
   @FieldResolver(() => [Contact])

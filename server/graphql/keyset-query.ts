@@ -64,6 +64,30 @@ export async function fetchPagesPerParent<T extends object>(
   return q.parentIds.map((id) => grouped.get(id)!);
 }
 
+/**
+ * The same page for the parent row of an enclosing statement: a lateral join over `parentExpr`
+ * that aggregates the parent's page (size + 1 rows, in page order) into one JSON array,
+ * `<alias>.rows` (null when the parent has none). For reading a relation inside the parent's
+ * own statement (CustomerPagePrefetch); map the elements with plainMapper, which converts the
+ * JSON values (dates arrive as ISO text) as it converts the driver's.
+ */
+export function pageJsonJoin(
+  q: Omit<KeysetQuery<unknown>, 'entity'> & { parentColumn: string; parentExpr: string; alias: string },
+): Sql {
+  const where = joinSql(
+    [sql('t.tenant_id = ?', [q.tenantId]), sql(`t.${q.parentColumn} = ${q.parentExpr}`), q.where, keysetSql(q.keys, q.request, 't.id')],
+    ' and ',
+  );
+  const order = orderSql(q.keys, q.request.backward, 't.id');
+  return sql(
+    `left join lateral (
+       select json_agg(t order by ${order}) as rows
+         from (select t.* from ${q.table} t where ${where.text} order by ${order} limit ?) t
+     ) ${q.alias} on true`,
+    [...where.params, q.request.size + 1],
+  );
+}
+
 // ---------- plain rows for pages that are only read ----------
 
 /** Per ORM (metadata) and entity class: PGlite and PostgreSQL convert some values differently. */

@@ -7,7 +7,7 @@ import { readOnlyEm } from '../graphql/keyset-query.js';
 import { Contact } from './contact.entity.js';
 import { contactsByCustomerIds, createContact, removeContact, updateContact } from './contact.service.js';
 import { CustomFieldDefinition } from './custom-field.entity.js';
-import { customerPagePrefetch } from './customer.prefetch.js';
+import { customerPrefetch } from './customer.prefetch.js';
 import { createDefinition, deleteDefinition, listDefinitions, updateDefinition } from './custom-fields.service.js';
 import { Customer } from './customer.entity.js';
 import {
@@ -22,8 +22,9 @@ import { CustomerConnection, MergeCustomersPayload, RemoveContactPayload, Upsert
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Query(() => Customer, { description: 'One customer; NOT_FOUND when this tenant has no such id.' })
-  customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Customer> {
-    return readCustomer(ctx.em, ctx.principal.tenantId, id);
+  customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Customer> {
+    // Metrics, interactions and orders selected on it come in the same statement.
+    return readCustomer(ctx.em, ctx.principal.tenantId, id, 'id', customerPrefetch(ctx, info, 'object'));
   }
 
   @Query(() => CustomerConnection, { description: 'Customers, keyset-paginated. Archived ones only with filter.archived: true.' })
@@ -35,8 +36,8 @@ export class CustomerResolver {
     @Info() info: GraphQLResolveInfo,
   ) {
     // A page is only serialised: plain rows, no entity hydration (the largest cost of a list page).
-    // Metrics and interactions selected on its customers come in the page's own statement.
-    return listCustomers(readOnlyEm(ctx.em), ctx.principal.tenantId, filter, orderBy, page, undefined, customerPagePrefetch(ctx, info));
+    // Metrics, interactions and orders selected on its customers come in the page's own statement.
+    return listCustomers(readOnlyEm(ctx.em), ctx.principal.tenantId, filter, orderBy, page, undefined, customerPrefetch(ctx, info, 'connection'));
   }
 
   @FieldResolver(() => [Contact])

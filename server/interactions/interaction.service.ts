@@ -46,14 +46,15 @@ export async function interactionPagesFor(
 }
 
 /** `customer.interactions(...)` inside the customer page's statement (the JSON of pageJsonJoin). */
-export function interactionPageJoin(tenantId: string, filter: InteractionFilter | null | undefined, request: PageRequest, alias: string) {
-  return pageJsonJoin({ table: 'interaction', tenantId, where: compileFilter(filter, FIELDS), keys: NEWEST_FIRST, request, parentColumn: 'customer_id', parentExpr: 'p.id', alias });
+export function interactionPageJoin(em: Em, tenantId: string, filter: InteractionFilter | null | undefined, request: PageRequest, alias: string) {
+  return pageJsonJoin(em, {
+    entity: Interaction, table: 'interaction', tenantId, where: compileFilter(filter, FIELDS), keys: NEWEST_FIRST, request, parentColumn: 'customer_id', parentExpr: 'p.id', alias,
+  });
 }
 
 /** One customer's page from the JSON rows of interactionPageJoin. */
 export function interactionPageFromJson(em: Em, rows: Record<string, unknown>[] | null, request: PageRequest, countTotal: () => Promise<number>) {
-  const map = plainMapper(em, Interaction);
-  return buildConnection(InteractionConnection, (rows ?? []).map(map), request, NEWEST_FIRST, countTotal);
+  return buildConnection(InteractionConnection, (rows ?? []).map(plainMapper(em, Interaction)), request, NEWEST_FIRST, countTotal);
 }
 
 export function interactionCountsFor(em: Em, tenantId: string, customerIds: readonly string[], filter: InteractionFilter | null | undefined) {

@@ -8,9 +8,8 @@ import { Money } from '../graphql/scalars.js';
 import { fromUnits, lineTotal } from './money.js';
 import { Order } from './order.entity.js';
 import { LineItem, OrderConnection, OrderFilter, RecordOrderInput } from './order.inputs.js';
-import { listOrders, orderCountsFor, orderPageRequest, orderPagesFor, recordOrder } from './order.service.js';
-
-type OrderPage = InstanceType<typeof OrderConnection>;
+import { customerOrderLoaders } from './order.loaders.js';
+import { listOrders, orderPageRequest, recordOrder } from './order.service.js';
 
 @Resolver(() => Order)
 export class OrderResolver {
@@ -65,17 +64,7 @@ export class CustomerOrdersResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => OrderFilter, { nullable: true }) filter: OrderFilter | null,
     @Ctx() ctx: Context,
-  ): Promise<OrderPage> {
-    const request = orderPageRequest(page);
-    const argsKey = JSON.stringify([page, filter]);
-    const { em, principal, loaders } = ctx;
-    const counts = loaders.get<string, number>(`customer.orders.count:${JSON.stringify(filter)}`, (ids) =>
-      orderCountsFor(em, principal.tenantId, ids, filter),
-    );
-    return loaders
-      .get<string, OrderPage>(`customer.orders:${argsKey}`, (ids) =>
-        orderPagesFor(em, principal.tenantId, ids, filter, request, (id) => counts.load(id)),
-      )
-      .load(customer.id);
+  ): Promise<InstanceType<typeof OrderConnection>> {
+    return customerOrderLoaders(ctx, orderPageRequest(page), filter).pages.load(customer.id);
   }
 }

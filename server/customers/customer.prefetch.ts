@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.js';
 import type { PageArgs, PageRequest } from '../graphql/connection.js';
 import type { Sql } from '../graphql/sql.js';
-import { selectedFields } from '../graphql/lookahead.js';
+import { selectedNodeFields } from '../graphql/lookahead.js';
 import type { CustomerPagePrefetch } from './customer.service.js';
 
 /**
@@ -13,9 +13,9 @@ import type { CustomerPagePrefetch } from './customer.service.js';
  */
 export const customerPagePrefetches: Record<string, (ctx: Context, args: Record<string, unknown>) => CustomerPagePrefetch | null> = {};
 
-/** The prefetches for what this query selects on a customer ('object') or the customers of a page ('connection'). */
-export function customerPrefetch(ctx: Context, info: GraphQLResolveInfo, shape: 'object' | 'connection'): CustomerPagePrefetch[] {
-  const selected = selectedFields(info, 'Customer', shape);
+/** The prefetches for what this query selects on the customers of a page. */
+export function customerPagePrefetch(ctx: Context, info: GraphQLResolveInfo): CustomerPagePrefetch[] {
+  const selected = selectedNodeFields(info, 'Customer');
   return Object.entries(customerPagePrefetches).flatMap(([field, plan]) => {
     const selection = selected.get(field);
     return (selection && plan(ctx, selection.args)) || [];

@@ -33,14 +33,10 @@ export async function getCustomer(em: Em, tenantId: string, id: string, path = '
  * query's read-only EntityManager it is a plain row, without findOne's query builder and
  * entity hydration. Same row and NOT_FOUND as getCustomer, which writes keep using.
  */
-export async function readCustomer(em: Em, tenantId: string, id: string, path = 'id', prefetch: CustomerPagePrefetch[] = []): Promise<Customer> {
+export async function readCustomer(em: Em, tenantId: string, id: string, path = 'id'): Promise<Customer> {
   checkId(id, path);
-  const [row] = await em.execute<Record<string, unknown>[]>(
-    `select p.*${prefetch.map((f) => f.select).join('')} from (select * from customer where tenant_id = ? and id = ?) p ${prefetch.map((f) => f.join).join(' ')}`,
-    [tenantId, id, ...prefetch.flatMap((f) => f.params)],
-  );
+  const [row] = await em.execute<Record<string, unknown>[]>('select * from customer where tenant_id = ? and id = ?', [tenantId, id]);
   if (!row) throw new NotFoundError('Customer', id);
-  for (const f of prefetch) f.prime([row]);
   return em.map(Customer, row);
 }
 

@@ -6,15 +6,14 @@ export interface SelectedField {
 }
 
 /**
- * What the query selects on the object this resolver returns (`shape` 'object') or on each node
- * of the connection it returns ('connection': `nodes { … }` and `edges { node { … } }`), through
- * fragments, by field name — so a resolver can read in its own statement what the field
- * resolvers below would otherwise ask for one relation at a time.
+ * What the query selects on each node of the connection this resolver returns (`nodes { … }` and
+ * `edges { node { … } }`, through fragments), by field name — so a list can read in its own
+ * statement what the nodes' field resolvers would otherwise ask for one relation at a time.
  *
  * A field appears only when every selection of it has the same arguments and no directive
- * (`@include` / `@skip` leave it to its resolver); `nodeType` names the object's GraphQL type.
+ * (`@include` / `@skip` leave it to its resolver); `nodeType` names the node's GraphQL type.
  */
-export function selectedFields(info: GraphQLResolveInfo, nodeType: string, shape: 'object' | 'connection'): Map<string, SelectedField> {
+export function selectedNodeFields(info: GraphQLResolveInfo, nodeType: string): Map<string, SelectedField> {
   const type = info.schema.getType(nodeType);
   if (!isObjectType(type) && !isInterfaceType(type)) return new Map();
   const definitions = type.getFields();
@@ -29,7 +28,7 @@ export function selectedFields(info: GraphQLResolveInfo, nodeType: string, shape
       else if (depth === 'edge' && selection.name.value === 'node') visit(selection.selectionSet, 'node');
     }
   };
-  for (const node of info.fieldNodes) visit(node.selectionSet, shape === 'object' ? 'node' : 'connection');
+  for (const node of info.fieldNodes) visit(node.selectionSet, 'connection');
 
   const fields = new Map<string, SelectedField>();
   for (const [name, nodes] of found) {

@@ -268,27 +268,23 @@ describe('customers(filter: { metrics }, orderBy: metrics)', () => {
     }
   });
 
-  it('reads a customer card with its metrics, interactions and orders in one statement, with the same answers as their resolvers', async () => {
-    const card = (inOne: boolean) => {
-      const d = inOne ? '' : ' @include(if: true)';
-      return `query($id: ID!) { customer(id: $id) { id name
-        metrics${d} { frequency pAlive predictedClv { amount currency } rfm { code } churnRisk { level reasons { code message } } }
-        interactions(first: 5)${d} { nodes { id type occurredAt subject } pageInfo { hasNextPage } }
-        orders(first: 5)${d} { totalCount nodes { id occurredAt status channel externalId total { amount currency } lineItems { sku quantity unitPrice { amount } total { amount } } } pageInfo { hasNextPage endCursor } } } }`;
-    };
-    const [{ id }] = await sql(
-      `select customer_id as id from customer_order where tenant_id = ? group by customer_id having count(*) > 6 order by customer_id limit 1`,
-      [s.a.id],
-    );
+  it('reads order pages inside the page statement with the same answers as their resolver, amounts exact', async () => {
+    const page = (inPage: boolean) => `{ customers(first: 30, filter: { metrics: { frequency: { gte: 6 } } }) { nodes { id
+      orders(first: 5)${inPage ? '' : ' @include(if: true)'} { totalCount nodes { id occurredAt status channel externalId total { amount currency }
+        lineItems { sku quantity unitPrice { amount } total { amount } } } pageInfo { hasNextPage endCursor } } } } }`;
     const runs: any[] = [];
-    for (const inOne of [true, true, false, false]) runs.push(await s.gql(card(inOne), { id }));
+    for (const inPage of [true, true, false, false]) runs.push(await s.gql(page(inPage)));
     for (const r of runs) expect(r.errors).toBeUndefined();
-    expect(runs[0].data.customer.orders.nodes).toHaveLength(5);
-    expect(runs[0].data.customer.orders.pageInfo.hasNextPage).toBe(true);
-    expect(runs[0].data.customer.orders.nodes[0].total.amount).toMatch(/^\d+(\.\d+)?$/);
+    const nodes = runs[0].data.customers.nodes;
+    expect(nodes).toHaveLength(30);
+    expect(nodes.every((c: any) => c.orders.nodes.length === 5 && c.orders.pageInfo.hasNextPage)).toBe(true);
     for (const r of runs.slice(1)) expect(r.data).toEqual(runs[0].data);
-    // auth, customer (+ metrics, interactions, orders), order count
-    expect(runs.map((r) => r.extensions?.sqlStatements)).toEqual([3, 3, 6, 6]);
+    // Amounts exactly as stored (numeric(19,4) as text, trailing zeros trimmed to two places), not a JSON number.
+    const [order] = nodes[0].orders.nodes;
+    const [stored] = await sql(`select total_amount::text as amount from customer_order where tenant_id = ? and id = ?`, [s.a.id, order.id]);
+    expect(order.total.amount).toBe(stored.amount.replace(/(\.\d\d\d*?)0+$/, '$1'));
+    // auth, page (+ orders), order counts; through the resolver: + orders
+    expect(runs.map((r) => r.extensions?.sqlStatements)).toEqual([3, 3, 4, 4]);
   });
 });
 

@@ -1,5 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ADMIN, WRITE } from '../auth/auth-checker.js';
 import type { Context } from '../context.js';
 import { PageArgs } from '../graphql/connection.js';
@@ -7,7 +6,6 @@ import { readOnlyEm } from '../graphql/keyset-query.js';
 import { Contact } from './contact.entity.js';
 import { contactsByCustomerIds, createContact, removeContact, updateContact } from './contact.service.js';
 import { CustomFieldDefinition } from './custom-field.entity.js';
-import { customerPagePrefetch } from './customer.prefetch.js';
 import { createDefinition, deleteDefinition, listDefinitions, updateDefinition } from './custom-fields.service.js';
 import { Customer } from './customer.entity.js';
 import {
@@ -23,8 +21,6 @@ import { CustomerConnection, MergeCustomersPayload, RemoveContactPayload, Upsert
 export class CustomerResolver {
   @Query(() => Customer, { description: 'One customer; NOT_FOUND when this tenant has no such id.' })
   customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Customer> {
-    // Its relations stay with their loaders: one customer's relations joined into one statement
-    // cost PostgreSQL more to plan than four simple statements cost to run (bench/README.md).
     return readCustomer(ctx.em, ctx.principal.tenantId, id);
   }
 
@@ -34,11 +30,9 @@ export class CustomerResolver {
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter: CustomerFilter | null,
     @Arg('orderBy', () => [CustomerOrder], { nullable: true, description: 'Default: newest first.' }) orderBy: CustomerOrder[] | null,
     @Ctx() ctx: Context,
-    @Info() info: GraphQLResolveInfo,
   ) {
     // A page is only serialised: plain rows, no entity hydration (the largest cost of a list page).
-    // Metrics, interactions and orders selected on its customers come in the page's own statement.
-    return listCustomers(readOnlyEm(ctx.em), ctx.principal.tenantId, filter, orderBy, page, undefined, customerPagePrefetch(ctx, info));
+    return listCustomers(readOnlyEm(ctx.em), ctx.principal.tenantId, filter, orderBy, page);
   }
 
   @FieldResolver(() => [Contact])

@@ -135,20 +135,6 @@ export const customerSortExtensions: Record<string, { key: Omit<SqlSortKey, 'des
  */
 export const customerJoinFilters: Record<string, { join: string; alias: string; compile: (value: any, path: string) => Sql }> = {};
 
-/**
- * A relation another feature reads inside the customer page's own statement, so that a list page
- * costs one statement instead of one per relation: `join` (over the page row `p`, with `params`)
- * and `select` (its columns under aliases of its own) join the page rows, and `prime` hands each
- * customer's value to the DataLoader its field resolver reads. Built per request by the feature's
- * entry in customerPagePrefetches (customer.prefetch.ts).
- */
-export interface CustomerPagePrefetch {
-  select: string;
-  join: string;
-  params: unknown[];
-  prime(rows: Record<string, unknown>[]): void;
-}
-
 export async function listCustomers(
   em: Em,
   tenantId: string,
@@ -157,7 +143,6 @@ export async function listCustomers(
   page: PageArgs,
   /** A further condition over alias `c` (e.g. segment membership). */
   scope?: Sql,
-  prefetch: CustomerPagePrefetch[] = [],
 ): Promise<InstanceType<typeof CustomerConnection>> {
   const order = orderBy?.length ? orderBy : [{ field: CustomerSortField.CREATED_AT, direction: SortDirection.DESC }];
   if (order.length > 3) throw new BadUserInputError([{ path: 'orderBy', message: 'takes at most 3 sort fields' }]);
@@ -203,13 +188,9 @@ export async function listCustomers(
     );
   };
   const first = keys[0];
-  // The page's order over its rows `p` (for a statement that wraps the page).
-  const overPage = (k: SqlSortKey) => ({ ...k, expr: extKeys.includes(k) ? `p."${k.prop}"` : k.expr.replace(/^c\./, 'p.') });
   let pageSql: Sql;
-  let pageOrder: string;
   if (!first.nullsLow) {
     pageSql = select(keys, keys, sql(''));
-    pageOrder = orderSql(keys.map(overPage), request.backward, 'p.id');
   } else {
     // `x desc nulls last` (NULL lowest) cannot walk an index on `x desc` (NULLs first there), so
     // the page is read in two halves, each in index order: rows with a value (where NULL plays
@@ -219,22 +200,15 @@ export async function listCustomers(
     const valueless = select(keys, plain, sql(`${first.expr} is null`));
     const nullsLast = first.desc !== request.backward;
     const [a, b] = nullsLast ? [valued, valueless] : [valueless, valued];
-    pageOrder = `p.half__, ${orderSql(keys.map((k) => ({ ...overPage(k), nullsLow: false })), request.backward, 'p.id')}`;
+    const outer = keys.map((k) => ({ ...k, expr: extKeys.includes(k) ? `p."${k.prop}"` : k.expr.replace(/^c\./, 'p.'), nullsLow: false }));
     pageSql = sql(
       `select p.* from (select 0 as half__, h.* from (${a.text}) h union all select 1, h.* from (${b.text}) h) p
-        order by ${pageOrder} limit ?`,
+        order by p.half__, ${orderSql(outer, request.backward, 'p.id')} limit ?`,
       [...a.params, ...b.params, request.size + 1],
-    );
-  }
-  if (prefetch.length) {
-    pageSql = sql(
-      `select p.*${prefetch.map((f) => f.select).join('')} from (${pageSql.text}) p ${prefetch.map((f) => f.join).join(' ')} order by ${pageOrder}`,
-      [...pageSql.params, ...prefetch.flatMap((f) => f.params)],
     );
   }
   const rows = await em.execute<Record<string, unknown>[]>(pageSql.text, pageSql.params);
   const customers = rows.map((row) => Object.assign(em.map(Customer, row), Object.fromEntries(extKeys.map((k) => [k.prop, row[k.prop]]))));
-  for (const f of prefetch) f.prime(rows);
   return buildConnection(CustomerConnection, customers, request, keys, async () => {
     const [{ count }] = await em.execute<{ count: number }[]>(
       `select count(*)::int as count from customer c ${joinText} where ${where.text}`,

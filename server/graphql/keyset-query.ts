@@ -64,49 +64,6 @@ export async function fetchPagesPerParent<T extends object>(
   return q.parentIds.map((id) => grouped.get(id)!);
 }
 
-/**
- * The same page for the parent row of an enclosing statement: a lateral join over `parentExpr`
- * that aggregates the parent's page (size + 1 rows, in page order) into one JSON array,
- * `<alias>.rows` (null when the parent has none). For reading a relation inside the parent's
- * own statement (CustomerPagePrefetch); map the elements with plainMapper, which converts the
- * JSON values (dates arrive as ISO text) as it converts the driver's.
- */
-export function pageJsonJoin<T extends object>(
-  em: Em,
-  q: KeysetQuery<T> & { parentColumn: string; parentExpr: string; alias: string },
-): Sql {
-  const where = joinSql(
-    [sql('t.tenant_id = ?', [q.tenantId]), sql(`t.${q.parentColumn} = ${q.parentExpr}`), q.where, keysetSql(q.keys, q.request, 't.id')],
-    ' and ',
-  );
-  const order = orderSql(q.keys, q.request.backward, 't.id');
-  return sql(
-    `left join lateral (
-       select json_agg(t order by ${order}) as rows
-         from (select ${jsonColumns(em, q.entity)} from ${q.table} t where ${where.text} order by ${order} limit ?) t
-     ) ${q.alias} on true`,
-    [...where.params, q.request.size + 1],
-  );
-}
-
-const jsonColumnLists = new WeakMap<object, WeakMap<object, string>>();
-
-/** An entity's columns for JSON: numeric and int8 as text, as the driver gives them (a JSON number would round them). */
-function jsonColumns(em: Em, entity: EntityClass<object>): string {
-  const metadata = em.getMetadata();
-  let byEntity = jsonColumnLists.get(metadata);
-  if (!byEntity) jsonColumnLists.set(metadata, (byEntity = new WeakMap()));
-  let list = byEntity.get(entity);
-  if (!list) {
-    list = (Object.values(metadata.get(entity).properties) as EntityProperty<object>[])
-      .filter((p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1)
-      .map((p) => (/^(numeric|decimal|bigint|int8)/i.test(p.columnTypes?.[0] ?? '') ? `t.${p.fieldNames[0]}::text as ${p.fieldNames[0]}` : `t.${p.fieldNames[0]}`))
-      .join(', ');
-    byEntity.set(entity, list);
-  }
-  return list;
-}
-
 // ---------- plain rows for pages that are only read ----------
 
 /** Per ORM (metadata) and entity class: PGlite and PostgreSQL convert some values differently. */

@@ -6,8 +6,9 @@ import { customersByIds } from '../customers/customer.service.js';
 import { PageArgs } from '../graphql/connection.js';
 import { Interaction } from './interaction.entity.js';
 import { InteractionConnection, InteractionFilter, LogInteractionInput } from './interaction.inputs.js';
-import { customerInteractionLoaders } from './interaction.loaders.js';
-import { interactionPageRequest, listInteractions, logInteraction } from './interaction.service.js';
+import { interactionCountsFor, interactionPageRequest, interactionPagesFor, listInteractions, logInteraction } from './interaction.service.js';
+
+type InteractionPage = InstanceType<typeof InteractionConnection>;
 
 @Resolver(() => Interaction)
 export class InteractionResolver {
@@ -46,7 +47,17 @@ export class CustomerInteractionsResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => InteractionFilter, { nullable: true }) filter: InteractionFilter | null,
     @Ctx() ctx: Context,
-  ): Promise<InstanceType<typeof InteractionConnection>> {
-    return customerInteractionLoaders(ctx, interactionPageRequest(page), filter).pages.load(customer.id);
+  ): Promise<InteractionPage> {
+    const request = interactionPageRequest(page);
+    const argsKey = JSON.stringify([page, filter]);
+    const { em, principal, loaders } = ctx;
+    const counts = loaders.get<string, number>(`customer.interactions.count:${JSON.stringify(filter)}`, (ids) =>
+      interactionCountsFor(em, principal.tenantId, ids, filter),
+    );
+    return loaders
+      .get<string, InteractionPage>(`customer.interactions:${argsKey}`, (ids) =>
+        interactionPagesFor(em, principal.tenantId, ids, filter, request, (id) => counts.load(id)),
+      )
+      .load(customer.id);
   }
 }

@@ -4,7 +4,7 @@ import { newId } from '../db/ids.js';
 import { buildConnection, pageRequest, type PageArgs, type PageRequest } from '../graphql/connection.js';
 import { InputErrors, NotFoundError } from '../graphql/errors.js';
 import { createOnce } from '../graphql/idempotency.js';
-import { countPerParent, countRows, fetchPage, fetchPagesPerParent, pageJsonJoin, plainMapper } from '../graphql/keyset-query.js';
+import { countPerParent, countRows, fetchPage, fetchPagesPerParent } from '../graphql/keyset-query.js';
 import { compileFilter, type FieldSpec, type SqlSortKey } from '../graphql/sql.js';
 import { checkDateTime, checkIdempotencyKey, checkText, LIMITS } from '../graphql/validate.js';
 import { getCustomer } from '../customers/customer.service.js';
@@ -43,18 +43,6 @@ export async function interactionPagesFor(
     entity: Interaction, table: 'interaction', tenantId, where, keys: NEWEST_FIRST, request, parentColumn: 'customer_id', parentIds: customerIds,
   });
   return pages.map((rows, i) => buildConnection(InteractionConnection, rows, request, NEWEST_FIRST, () => countLoader(customerIds[i])));
-}
-
-/** `customer.interactions(...)` inside the customer page's statement (the JSON of pageJsonJoin). */
-export function interactionPageJoin(em: Em, tenantId: string, filter: InteractionFilter | null | undefined, request: PageRequest, alias: string) {
-  return pageJsonJoin(em, {
-    entity: Interaction, table: 'interaction', tenantId, where: compileFilter(filter, FIELDS), keys: NEWEST_FIRST, request, parentColumn: 'customer_id', parentExpr: 'p.id', alias,
-  });
-}
-
-/** One customer's page from the JSON rows of interactionPageJoin. */
-export function interactionPageFromJson(em: Em, rows: Record<string, unknown>[] | null, request: PageRequest, countTotal: () => Promise<number>) {
-  return buildConnection(InteractionConnection, (rows ?? []).map(plainMapper(em, Interaction)), request, NEWEST_FIRST, countTotal);
 }
 
 export function interactionCountsFor(em: Em, tenantId: string, customerIds: readonly string[], filter: InteractionFilter | null | undefined) {

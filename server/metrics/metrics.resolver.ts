@@ -7,8 +7,7 @@ import { churnWatchlist, currentValueModel, demandForecast, lifecycleDistributio
 import { checkAsOf, createJob, getJob, listJobs, runJobInBackground } from './jobs.service.js';
 import { MetricsJob, MetricsJobTrigger } from './metrics-job.entity.js';
 import { MetricsSettingsInput } from './metrics.inputs.js';
-import { customerMetricsLoader } from './metrics.loaders.js';
-import { readSettings, settingsView, updateSettings } from './metrics.service.js';
+import { metricsByCustomerIds, readSettings, settingsView, updateSettings } from './metrics.service.js';
 import {
   ChurnWatchlistEntry, CustomerMetrics, DemandForecast, LifecycleCount, MetricsSettingsType, Pareto, RfmSegmentCount, TenantAnalytics,
 } from './metrics.types.js';
@@ -21,7 +20,9 @@ export class CustomerMetricsResolver {
     description: 'Value metrics as of the last recompute or re-scoring (null until the first). Batched across a page.',
   })
   metrics(@Root() customer: Customer, @Ctx() ctx: Context): Promise<CustomerMetrics | null> {
-    return customerMetricsLoader(ctx).load(customer.id);
+    return ctx.loaders
+      .get<string, CustomerMetrics | null>('customer.metrics', (ids) => metricsByCustomerIds(ctx.em, ctx.principal, ids))
+      .load(customer.id);
   }
 }
 

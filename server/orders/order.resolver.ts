@@ -8,8 +8,9 @@ import { Money } from '../graphql/scalars.js';
 import { fromUnits, lineTotal } from './money.js';
 import { Order } from './order.entity.js';
 import { LineItem, OrderConnection, OrderFilter, RecordOrderInput } from './order.inputs.js';
-import { customerOrderLoaders } from './order.loaders.js';
-import { listOrders, orderPageRequest, recordOrder } from './order.service.js';
+import { listOrders, orderCountsFor, orderPageRequest, orderPagesFor, recordOrder } from './order.service.js';
+
+type OrderPage = InstanceType<typeof OrderConnection>;
 
 @Resolver(() => Order)
 export class OrderResolver {
@@ -64,7 +65,17 @@ export class CustomerOrdersResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => OrderFilter, { nullable: true }) filter: OrderFilter | null,
     @Ctx() ctx: Context,
-  ): Promise<InstanceType<typeof OrderConnection>> {
-    return customerOrderLoaders(ctx, orderPageRequest(page), filter).pages.load(customer.id);
+  ): Promise<OrderPage> {
+    const request = orderPageRequest(page);
+    const argsKey = JSON.stringify([page, filter]);
+    const { em, principal, loaders } = ctx;
+    const counts = loaders.get<string, number>(`customer.orders.count:${JSON.stringify(filter)}`, (ids) =>
+      orderCountsFor(em, principal.tenantId, ids, filter),
+    );
+    return loaders
+      .get<string, OrderPage>(`customer.orders:${argsKey}`, (ids) =>
+        orderPagesFor(em, principal.tenantId, ids, filter, request, (id) => counts.load(id)),
+      )
+      .load(customer.id);
   }
 }

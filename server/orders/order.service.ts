@@ -5,7 +5,7 @@ import { newId } from '../db/ids.js';
 import { buildConnection, pageRequest, type PageArgs, type PageRequest } from '../graphql/connection.js';
 import { ConflictError, InputErrors, NotFoundError } from '../graphql/errors.js';
 import { onceCte, onceOutcome, type OnceOptions } from '../graphql/idempotency.js';
-import { countPerParent, countRows, fetchPage, fetchPagesPerParent, pageJsonJoin, plainMapper } from '../graphql/keyset-query.js';
+import { countPerParent, countRows, fetchPage, fetchPagesPerParent } from '../graphql/keyset-query.js';
 import { compileFilter, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
 import { checkCurrency, checkDateTime, checkId, checkIdempotencyKey, checkText, LIMITS } from '../graphql/validate.js';
 import { fromUnits, lineTotal, toUnits } from './money.js';
@@ -57,18 +57,6 @@ export async function orderPagesFor(
     entity: Order, table: 'customer_order', tenantId, where, keys: NEWEST_FIRST, request, parentColumn: 'customer_id', parentIds: customerIds,
   });
   return pages.map((rows, i) => buildConnection(OrderConnection, rows, request, NEWEST_FIRST, () => countLoader(customerIds[i])));
-}
-
-/** `customer.orders(...)` inside the customer page's statement (the JSON of pageJsonJoin). */
-export function orderPageJoin(em: Em, tenantId: string, filter: OrderFilter | null | undefined, request: PageRequest, alias: string) {
-  return pageJsonJoin(em, {
-    entity: Order, table: 'customer_order', tenantId, where: compileFilter(filter, FIELDS), keys: NEWEST_FIRST, request, parentColumn: 'customer_id', parentExpr: 'p.id', alias,
-  });
-}
-
-/** One customer's page from the JSON rows of orderPageJoin. */
-export function orderPageFromJson(em: Em, rows: Record<string, unknown>[] | null, request: PageRequest, countTotal: () => Promise<number>) {
-  return buildConnection(OrderConnection, (rows ?? []).map(plainMapper(em, Order)), request, NEWEST_FIRST, countTotal);
 }
 
 export function orderCountsFor(em: Em, tenantId: string, customerIds: readonly string[], filter: OrderFilter | null | undefined) {

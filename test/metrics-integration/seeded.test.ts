@@ -220,71 +220,15 @@ describe('customers(filter: { metrics }, orderBy: metrics)', () => {
     expect(await count({ valueTier: { eq: 'KEY' } })).toBeGreaterThan(0);
   });
 
-  it('costs the same SQL statements for 50 customers with metrics as for 1 (auth, customers with their metrics)', async () => {
+  it('costs the same SQL statements for 50 customers with metrics as for 1 (auth, customers, metrics)', async () => {
     const args = (first: number) => ({ first, filter: { metrics: { frequency: { gte: 1 } } }, orderBy: [{ field: 'P_ALIVE', direction: 'ASC' }] });
     const query = PAGE.replace('totalCount', '');
     const one = await s.gql(query, args(1));
     const fifty = await s.gql(query, args(50));
     expect(fifty.errors).toBeUndefined();
     expect(fifty.data.customers.nodes).toHaveLength(50);
-    expect(one.extensions?.sqlStatements).toBe(2);
-    expect(fifty.extensions?.sqlStatements).toBe(2);
-  });
-
-  it('reads metrics and interactions inside the page statement with the same answers as their resolvers', async () => {
-    // `@include(if: true)` keeps a field out of the page statement: its resolver's loader reads it.
-    const page = (inPage: boolean) => {
-      const d = inPage ? '' : ' @include(if: true)';
-      return `query($first: Int!, $after: String, $orderBy: [CustomerOrder!], $filter: CustomerFilter) {
-        customers(first: $first, after: $after, orderBy: $orderBy, filter: $filter) {
-          nodes { id name
-            metrics${d} { asOf frequency recencyDays pAlive healthScore lifecycleStage valueTier purchaseCycleDays nextPurchaseExpectedAt
-                          predictedClv { amount currency } predictedClv24: predictedClv(months: 24) { amount } expectedPurchases(days: 90)
-                          historicValue { amount currency } rfm { code segment } churnRisk { level score reasons { code message evidence { name value } } } }
-            ...Touches }
-          pageInfo { hasNextPage endCursor } } }
-        fragment Touches on Customer {
-          interactions(first: 2)${d} { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id type channel direction occurredAt subject body durationSeconds outcome agent createdAt customerId } } } }`;
-    };
-    const variants = [
-      { first: 40 },
-      { first: 25, orderBy: [{ field: 'PREDICTED_CLV', direction: 'DESC' }] },
-      { first: 25, filter: { metrics: { churnRisk: { in: ['HIGH', 'CHURNED'] } } }, orderBy: [{ field: 'P_ALIVE', direction: 'ASC' }] },
-    ];
-    for (const vars of variants) {
-      let after: string | null = null;
-      for (let n = 0; n < 2; n++) {
-        // Each document runs twice: the second run is compiled (graphql-jit), the first is not.
-        const runs: any[] = [];
-        for (const inPage of [true, true, false, false]) runs.push(await s.gql(page(inPage), { ...vars, after }));
-        for (const r of runs) expect(r.errors).toBeUndefined();
-        const nodes = runs[0].data.customers.nodes;
-        expect(nodes.filter((c: any) => c.metrics?.churnRisk?.reasons.length).length).toBeGreaterThan(0);
-        expect(nodes.filter((c: any) => c.interactions.edges.length === 2 && c.interactions.pageInfo.hasNextPage).length).toBeGreaterThan(0);
-        for (const r of runs.slice(1)) expect(r.data).toEqual(runs[0].data);
-        expect(runs.map((r) => r.extensions?.sqlStatements)).toEqual([3, 3, 5, 5]); // auth, page, interaction counts (+ metrics, interactions)
-        after = runs[0].data.customers.pageInfo.endCursor;
-      }
-    }
-  });
-
-  it('reads order pages inside the page statement with the same answers as their resolver, amounts exact', async () => {
-    const page = (inPage: boolean) => `{ customers(first: 30, filter: { metrics: { frequency: { gte: 6 } } }) { nodes { id
-      orders(first: 5)${inPage ? '' : ' @include(if: true)'} { totalCount nodes { id occurredAt status channel externalId total { amount currency }
-        lineItems { sku quantity unitPrice { amount } total { amount } } } pageInfo { hasNextPage endCursor } } } } }`;
-    const runs: any[] = [];
-    for (const inPage of [true, true, false, false]) runs.push(await s.gql(page(inPage)));
-    for (const r of runs) expect(r.errors).toBeUndefined();
-    const nodes = runs[0].data.customers.nodes;
-    expect(nodes).toHaveLength(30);
-    expect(nodes.every((c: any) => c.orders.nodes.length === 5 && c.orders.pageInfo.hasNextPage)).toBe(true);
-    for (const r of runs.slice(1)) expect(r.data).toEqual(runs[0].data);
-    // Amounts exactly as stored (numeric(19,4) as text, trailing zeros trimmed to two places), not a JSON number.
-    const [order] = nodes[0].orders.nodes;
-    const [stored] = await sql(`select total_amount::text as amount from customer_order where tenant_id = ? and id = ?`, [s.a.id, order.id]);
-    expect(order.total.amount).toBe(stored.amount.replace(/(\.\d\d\d*?)0+$/, '$1'));
-    // auth, page (+ orders), order counts; through the resolver: + orders
-    expect(runs.map((r) => r.extensions?.sqlStatements)).toEqual([3, 3, 4, 4]);
+    expect(one.extensions?.sqlStatements).toBe(3);
+    expect(fifty.extensions?.sqlStatements).toBe(3);
   });
 });
 

@@ -153,6 +153,9 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
   const demo: App['demo'] = { current: null };
 
   app.disable('x-powered-by');
+  // res.send would hash every GraphQL answer (a SHA-1 of 30 KB per list page) for an ETag no
+  // client sends back for a POST; static files keep theirs (serve-static sets its own).
+  app.set('etag', false);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
 
   // Browsers ask every page for one; answer quietly instead of logging a 404 in the console.

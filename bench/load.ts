@@ -175,7 +175,8 @@ async function startProcess(
   name: string, script: string, env: Record<string, string>, ready: (port: number) => [string, RequestInit], nodeArgs: string[] = [],
 ): Promise<Served> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  // Built JavaScript runs as is (Clientele, as `npm start` runs it); the peers' TypeScript through tsx.
+  const child = spawn(process.execPath, [...nodeArgs, ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -505,10 +506,11 @@ async function main() {
 
     // Servers
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
-    log('starting Clientele…');
+    log('building and starting Clientele…');
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-server.ts'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     const clientele = await startProcess(
       'clientele',
-      'server/main.ts',
+      'dist/main.js',
       { DATABASE_URL: db.url, CLIENTELE_SEED_DEMO: 'false', CLIENTELE_EXPOSE_SQL_COUNT: '1', LOG_LEVEL: 'silent', HOST: '127.0.0.1', DB_POOL_MAX: String(poolMax), CLIENTELE_DATA_DIR: dataDir, NODE_ENV: 'production' },
       (port) => [`http://127.0.0.1:${port}/health/ready`, {}],
       args['server-args'].split(' ').filter(Boolean),

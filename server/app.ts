@@ -139,6 +139,8 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // server/main.ts handles SIGINT/SIGTERM (HTTP, background jobs, then the database pool).
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       requestIdPlugin(log),

@@ -9,13 +9,12 @@ import { BadUserInputError } from '../graphql/errors.js';
 import { Money } from '../graphql/scalars.js';
 import { expectedPurchasesWhileAlive, type BgNbdParams } from './bgnbd.js';
 import type { MetricsJobSummary } from './metrics-job.entity.js';
-import { toCustomerMetrics } from './metrics.service.js';
+import { metricsByValueAtRisk } from './metrics.service.js';
 import {
   ChurnWatchlistEntry, DemandForecast, LifecycleCount, LifecycleStage, MAX_HORIZON_DAYS, Pareto, ParetoPoint, RfmSegment,
   RfmSegmentCount, TierForecast, ValueTier,
 } from './metrics.types.js';
 import { amountToDecimal, unitsToDecimal } from './scoring.js';
-import { resolveMetricsSettings } from './settings.js';
 import { ValueModel, ValueModelKind } from './value-model.entity.js';
 
 const parseJson = <T>(v: unknown): T | null => (v == null ? null : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
@@ -99,26 +98,15 @@ export async function lifecycleDistribution(em: Em, tenantId: string): Promise<L
 /** Customers by value at risk (predicted CLV × (1 − P(alive))), highest first; the customer itself comes from `loadCustomer`. */
 export async function churnWatchlist(em: Em, principal: Principal, first: number): Promise<Omit<ChurnWatchlistEntry, 'customer'>[]> {
   if (!Number.isInteger(first) || first < 1 || first > 100) throw new BadUserInputError([{ path: 'first', message: 'must be between 1 and 100' }]);
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `select m.*, bg.params as bg_params__, gg.params as gg_params__
-       from customer_metrics m
-       left join value_model bg on bg.tenant_id = m.tenant_id and bg.id = m.bgnbd_model_id
-       left join value_model gg on gg.tenant_id = m.tenant_id and gg.id = m.gamma_gamma_model_id
-      where m.tenant_id = ? and m.value_at_risk > 0
-      order by m.value_at_risk desc nulls last, m.customer_id
-      limit ?`,
-    [principal.tenantId, first],
-  );
-  const rate = resolveMetricsSettings(principal.tenant.settings).annualDiscountRate;
-  return rows.map((row, i) => {
-    const metrics = toCustomerMetrics(em, row, rate);
-    return Object.assign(new ChurnWatchlistEntry(), {
+  const metrics = await metricsByValueAtRisk(em, principal, first);
+  return metrics.map((m, i) =>
+    Object.assign(new ChurnWatchlistEntry(), {
       rank: i + 1,
-      customerId: String(row.customer_id),
-      valueAtRisk: metrics.valueAtRisk!,
-      metrics,
-    });
-  });
+      customerId: m.record.customerId,
+      valueAtRisk: m.valueAtRisk!,
+      metrics: m,
+    }),
+  );
 }
 
 /**

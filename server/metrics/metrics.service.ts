@@ -2,6 +2,7 @@
  * Reading customer metrics (batched), filtering and sorting customers by them, and the
  * tenant's metric settings.
  */
+import { ReferenceKind } from '@mikro-orm/core';
 import type { Principal } from '../auth/keys.service.js';
 import type { Em } from '../db/orm.js';
 import { BadUserInputError, InputErrors } from '../graphql/errors.js';
@@ -17,6 +18,39 @@ import { crossFieldProblems, resolveMetricsSettings, SETTING_RANGES, type Metric
 const parseJson = <T>(v: unknown): T | null => (v == null ? null : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 /**
+ * The select list for reading customer_metrics rows as `m`, with the parameters of the models
+ * they were scored with. Two columns come as text, to be parsed only when needed: the churn
+ * reasons (≈ 300 bytes of JSON a row, parsed when `churnRisk.reasons` is read — a list page asks
+ * for the level) and the model parameters (the same few models on every row, parsed once per
+ * model and statement by ModelParams). Column list from the entity metadata, built once.
+ */
+let metricsSelectList: string | null = null;
+function metricsSelect(em: Em): string {
+  if (metricsSelectList) return metricsSelectList;
+  const meta = em.getMetadata().get(CustomerMetricsRecord);
+  const columns = meta.props
+    .filter((p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1)
+    .map((p) => (p.fieldNames[0] === 'churn_reasons' ? 'm.churn_reasons::text as churn_reasons' : `m.${p.fieldNames[0]}`));
+  return (metricsSelectList = `${columns.join(', ')}, bg.params::text as bg_params__, gg.params::text as gg_params__`);
+}
+
+const METRICS_MODELS_JOIN = `left join value_model bg on bg.tenant_id = m.tenant_id and bg.id = m.bgnbd_model_id
+       left join value_model gg on gg.tenant_id = m.tenant_id and gg.id = m.gamma_gamma_model_id`;
+
+/** Model parameters parsed once per model id within one statement's rows. */
+class ModelParams {
+  private readonly parsed = new Map<string, unknown>();
+
+  get<T>(modelId: unknown, json: unknown): T | null {
+    if (modelId == null || json == null) return null;
+    const id = String(modelId);
+    let value = this.parsed.get(id);
+    if (value === undefined) this.parsed.set(id, (value = parseJson(json)));
+    return value as T;
+  }
+}
+
+/**
  * Batch: metrics of many customers with the parameters of the models they were scored with,
  * in ONE statement, in key order (null for a customer without metrics yet).
  */
@@ -26,26 +60,45 @@ export async function metricsByCustomerIds(
   customerIds: readonly string[],
 ): Promise<(CustomerMetrics | null)[]> {
   const rows = await em.execute<Record<string, unknown>[]>(
-    `select m.*, bg.params as bg_params__, gg.params as gg_params__
+    `select ${metricsSelect(em)}
        from customer_metrics m
-       left join value_model bg on bg.tenant_id = m.tenant_id and bg.id = m.bgnbd_model_id
-       left join value_model gg on gg.tenant_id = m.tenant_id and gg.id = m.gamma_gamma_model_id
+       ${METRICS_MODELS_JOIN}
       where m.tenant_id = ? and m.customer_id in (${customerIds.map(() => '?').join(', ')})`,
     [principal.tenantId, ...customerIds],
   );
   const rate = resolveMetricsSettings(principal.tenant.settings).annualDiscountRate;
+  const models = new ModelParams();
   const byId = new Map<string, CustomerMetrics>();
-  for (const row of rows) byId.set(String(row.customer_id), toCustomerMetrics(em, row, rate));
+  for (const row of rows) byId.set(String(row.customer_id), toCustomerMetrics(em, row, rate, models));
   return customerIds.map((id) => byId.get(id) ?? null);
 }
 
-/** A customer_metrics row (with `bg_params__` / `gg_params__` joined in) as the GraphQL object. */
-export function toCustomerMetrics(em: Em, row: Record<string, unknown>, annualDiscountRate: number): CustomerMetrics {
+/** Metrics rows by value at risk, highest first, as selected by metricsSelect (churnWatchlist). */
+export async function metricsByValueAtRisk(em: Em, principal: Principal, first: number): Promise<CustomerMetrics[]> {
+  const rows = await em.execute<Record<string, unknown>[]>(
+    `select ${metricsSelect(em)}
+       from customer_metrics m
+       ${METRICS_MODELS_JOIN}
+      where m.tenant_id = ? and m.value_at_risk > 0
+      order by m.value_at_risk desc nulls last, m.customer_id
+      limit ?`,
+    [principal.tenantId, first],
+  );
+  const rate = resolveMetricsSettings(principal.tenant.settings).annualDiscountRate;
+  const models = new ModelParams();
+  return rows.map((row) => toCustomerMetrics(em, row, rate, models));
+}
+
+/** A row of metricsSelect as the GraphQL object. */
+function toCustomerMetrics(em: Em, row: Record<string, unknown>, annualDiscountRate: number, models: ModelParams): CustomerMetrics {
   const { bg_params__, gg_params__, ...rest } = row;
   const record = em.map(CustomerMetricsRecord, rest as never);
   return CustomerMetrics.from(
     record,
-    { bgnbd: parseJson<BgNbdParams>(bg_params__), gammaGamma: parseJson<GammaGammaParams>(gg_params__) },
+    {
+      bgnbd: models.get<BgNbdParams>(record.bgnbdModelId, bg_params__),
+      gammaGamma: models.get<GammaGammaParams>(record.gammaGammaModelId, gg_params__),
+    },
     annualDiscountRate,
   );
 }

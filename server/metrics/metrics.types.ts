@@ -128,7 +128,14 @@ export class ChurnReason {
 export class ChurnRisk {
   @Field(() => ChurnRiskLevel) level!: ChurnRiskLevel;
   @Field(() => Int, { description: '0–100: the reasons combined as independent warnings.' }) score!: number;
-  @Field(() => [ChurnReason], { description: 'Strongest first.' }) reasons!: ChurnReason[];
+  /** The reasons as stored: JSON text from a metrics read (parsed only if `reasons` is selected) or parsed. */
+  storedReasons!: string | readonly ChurnReason[];
+
+  @Field(() => [ChurnReason], { description: 'Strongest first.' })
+  get reasons(): ChurnReason[] {
+    const stored = (typeof this.storedReasons === 'string' ? JSON.parse(this.storedReasons) : this.storedReasons) as ChurnReason[];
+    return stored.map((x) => Object.assign(new ChurnReason(), { code: x.code, message: x.message, evidence: x.evidence }));
+  }
 }
 
 function checkRange(value: number, min: number, max: number, path: string, unit: string): void {
@@ -294,12 +301,7 @@ export class CustomerMetrics {
   get churnRisk(): ChurnRisk | null {
     const r = this.record;
     if (r.churnLevel === null) return null;
-    const reasons = (typeof r.churnReasons === 'string' ? JSON.parse(r.churnReasons) : r.churnReasons) as ChurnReason[];
-    return Object.assign(new ChurnRisk(), {
-      level: r.churnLevel,
-      score: r.churnScore ?? 0,
-      reasons: reasons.map((x) => Object.assign(new ChurnReason(), { code: x.code, message: x.message, evidence: x.evidence })),
-    });
+    return Object.assign(new ChurnRisk(), { level: r.churnLevel, score: r.churnScore ?? 0, storedReasons: r.churnReasons });
   }
 
   @Field(() => Int, { nullable: true, description: '0–100: half (100 − churn score), half RFM standing; null for a prospect.' })

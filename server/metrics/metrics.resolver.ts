@@ -1,13 +1,15 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ADMIN } from '../auth/auth-checker.js';
 import type { Context } from '../context.js';
 import { Customer } from '../customers/customer.entity.js';
+import { selectedPaths } from '../graphql/lookahead.js';
 import { customersByIds } from '../customers/customer.service.js';
 import { churnWatchlist, currentValueModel, demandForecast, lifecycleDistribution, pareto, rfmDistribution } from './analytics.service.js';
 import { checkAsOf, createJob, getJob, listJobs, runJobInBackground } from './jobs.service.js';
 import { MetricsJob, MetricsJobTrigger } from './metrics-job.entity.js';
 import { MetricsSettingsInput } from './metrics.inputs.js';
-import { metricsByCustomerIds, readSettings, settingsView, updateSettings } from './metrics.service.js';
+import { metricsByCustomerIds, metricsReadFor, readSettings, settingsView, updateSettings } from './metrics.service.js';
 import {
   ChurnWatchlistEntry, CustomerMetrics, DemandForecast, LifecycleCount, MetricsSettingsType, Pareto, RfmSegmentCount, TenantAnalytics,
 } from './metrics.types.js';
@@ -19,9 +21,11 @@ export class CustomerMetricsResolver {
     nullable: true,
     description: 'Value metrics as of the last recompute or re-scoring (null until the first). Batched across a page.',
   })
-  metrics(@Root() customer: Customer, @Ctx() ctx: Context): Promise<CustomerMetrics | null> {
+  metrics(@Root() customer: Customer, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<CustomerMetrics | null> {
+    // Only the columns the selection reads (one loader per distinct selection; a page has one).
+    const read = metricsReadFor(selectedPaths(info));
     return ctx.loaders
-      .get<string, CustomerMetrics | null>('customer.metrics', (ids) => metricsByCustomerIds(ctx.em, ctx.principal, ids))
+      .get<string, CustomerMetrics | null>(`customer.metrics:${read.key}`, (ids) => metricsByCustomerIds(ctx.em, ctx.principal, ids, read))
       .load(customer.id);
   }
 }

@@ -6,36 +6,82 @@ import { ReferenceKind } from '@mikro-orm/core';
 import type { Principal } from '../auth/keys.service.js';
 import type { Em } from '../db/orm.js';
 import { BadUserInputError, InputErrors } from '../graphql/errors.js';
+import { plainMapper } from '../graphql/keyset-query.js';
 import { compileFilter, joinSql, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
 import { checkCurrency } from '../graphql/validate.js';
 import type { BgNbdParams } from './bgnbd.js';
 import type { GammaGammaParams } from './gamma-gamma.js';
 import { CustomerMetricsRecord } from './metrics.entity.js';
 import type { CustomerMetricsFilter, MetricsSettingsInput } from './metrics.inputs.js';
-import { CustomerMetrics, ExchangeRateSetting, MetricsSettingsType } from './metrics.types.js';
+import { CUSTOMER_METRICS_READS, CustomerMetrics, ExchangeRateSetting, MetricsSettingsType } from './metrics.types.js';
 import { crossFieldProblems, resolveMetricsSettings, SETTING_RANGES, type MetricsSettings } from './settings.js';
 
 const parseJson = <T>(v: unknown): T | null => (v == null ? null : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 /**
- * The select list for reading customer_metrics rows as `m`, with the parameters of the models
- * they were scored with. Two columns come as text, to be parsed only when needed: the churn
- * reasons (≈ 300 bytes of JSON a row, parsed when `churnRisk.reasons` is read — a list page asks
- * for the level) and the model parameters (the same few models on every row, parsed once per
- * model and statement by ModelParams). Column list from the entity metadata, built once.
+ * Which customer_metrics columns a read fetches: `columns` (record properties; `models`: the value
+ * models' parameters too) or every column; `key` names it (DataLoaders and select lists per key).
  */
-let metricsSelectList: string | null = null;
-function metricsSelect(em: Em): string {
-  if (metricsSelectList) return metricsSelectList;
-  const meta = em.getMetadata().get(CustomerMetricsRecord);
-  const columns = meta.props
-    .filter((p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1)
-    .map((p) => (p.fieldNames[0] === 'churn_reasons' ? 'm.churn_reasons::text as churn_reasons' : `m.${p.fieldNames[0]}`));
-  return (metricsSelectList = `${columns.join(', ')}, bg.params::text as bg_params__, gg.params::text as gg_params__`);
+export interface MetricsRead {
+  key: string;
+  columns: ReadonlySet<keyof CustomerMetricsRecord | 'models'> | 'all';
 }
+
+export const ALL_METRICS: MetricsRead = { key: 'all', columns: 'all' };
+
+/** Read by every metrics statement: the keys, the currency of every amount, the models scored with. */
+const ALWAYS_READ = ['tenantId', 'customerId', 'currency', 'bgnbdModelId', 'gammaGammaModelId'] as const;
+
+/**
+ * What the selected CustomerMetrics fields (selectedPaths under `metrics`) read, from
+ * CUSTOMER_METRICS_READS: a list page asks for a dozen of the 41 columns, and the columns it
+ * leaves are most of the row's bytes (the churn reasons' sentences alone are ≈ 300 bytes).
+ * Cached per selection (selectedPaths returns one set per field of a document).
+ */
+export function metricsReadFor(paths: ReadonlySet<string>): MetricsRead {
+  let read = readsBySelection.get(paths);
+  if (read) return read;
+  const columns = new Set<keyof CustomerMetricsRecord | 'models'>(ALWAYS_READ);
+  read = { key: '', columns };
+  for (const path of paths) {
+    const needs = CUSTOMER_METRICS_READS[path];
+    if (needs) for (const need of needs) columns.add(need);
+    else if (!path.includes('.')) read = ALL_METRICS; // a field the table does not know: read everything
+  }
+  if (read !== ALL_METRICS) read.key = [...columns].sort().join(',');
+  readsBySelection.set(paths, read);
+  return read;
+}
+const readsBySelection = new WeakMap<ReadonlySet<string>, MetricsRead>();
 
 const METRICS_MODELS_JOIN = `left join value_model bg on bg.tenant_id = m.tenant_id and bg.id = m.bgnbd_model_id
        left join value_model gg on gg.tenant_id = m.tenant_id and gg.id = m.gamma_gamma_model_id`;
+
+/**
+ * `select` list and `from` for customer_metrics rows as `m` with `read`'s columns, and the
+ * parameters of the models they were scored with when the read needs them. Two columns come as
+ * text, to be parsed only when needed: the churn reasons (when `churnRisk.reasons` is read) and
+ * the model parameters (the same few models on every row: parsed once per model and statement by
+ * ModelParams). Built from the entity metadata once per read.
+ */
+function metricsSelect(em: Em, read: MetricsRead): string {
+  let sql = metricsSelects.get(read.key);
+  if (!sql) {
+    const { columns } = read;
+    const meta = em.getMetadata().get(CustomerMetricsRecord);
+    const list = meta.props
+      .filter((p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1)
+      .filter((p) => columns === 'all' || columns.has(p.name as keyof CustomerMetricsRecord))
+      .map((p) => (p.fieldNames[0] === 'churn_reasons' ? 'm.churn_reasons::text as churn_reasons' : `m.${p.fieldNames[0]}`));
+    const models = columns === 'all' || columns.has('models');
+    sql = `${list.join(', ')}, ${models ? 'bg.params::text' : 'null'} as bg_params__, ${models ? 'gg.params::text' : 'null'} as gg_params__
+       from customer_metrics m
+       ${models ? METRICS_MODELS_JOIN : ''}`;
+    metricsSelects.set(read.key, sql);
+  }
+  return sql;
+}
+const metricsSelects = new Map<string, string>();
 
 /** Model parameters parsed once per model id within one statement's rows. */
 class ModelParams {
@@ -51,18 +97,18 @@ class ModelParams {
 }
 
 /**
- * Batch: metrics of many customers with the parameters of the models they were scored with,
- * in ONE statement, in key order (null for a customer without metrics yet).
+ * Batch: metrics of many customers (the columns `read` names, with the parameters of the models
+ * they were scored with when it needs them) in ONE statement, in key order (null for a customer
+ * without metrics yet).
  */
 export async function metricsByCustomerIds(
   em: Em,
   principal: Principal,
   customerIds: readonly string[],
+  read: MetricsRead = ALL_METRICS,
 ): Promise<(CustomerMetrics | null)[]> {
   const rows = await em.execute<Record<string, unknown>[]>(
-    `select ${metricsSelect(em)}
-       from customer_metrics m
-       ${METRICS_MODELS_JOIN}
+    `select ${metricsSelect(em, read)}
       where m.tenant_id = ? and m.customer_id in (${customerIds.map(() => '?').join(', ')})`,
     [principal.tenantId, ...customerIds],
   );
@@ -73,12 +119,10 @@ export async function metricsByCustomerIds(
   return customerIds.map((id) => byId.get(id) ?? null);
 }
 
-/** Metrics rows by value at risk, highest first, as selected by metricsSelect (churnWatchlist). */
+/** Metrics rows by value at risk, highest first, every column (churnWatchlist). */
 export async function metricsByValueAtRisk(em: Em, principal: Principal, first: number): Promise<CustomerMetrics[]> {
   const rows = await em.execute<Record<string, unknown>[]>(
-    `select ${metricsSelect(em)}
-       from customer_metrics m
-       ${METRICS_MODELS_JOIN}
+    `select ${metricsSelect(em, ALL_METRICS)}
       where m.tenant_id = ? and m.value_at_risk > 0
       order by m.value_at_risk desc nulls last, m.customer_id
       limit ?`,
@@ -92,7 +136,9 @@ export async function metricsByValueAtRisk(em: Em, principal: Principal, first: 
 /** A row of metricsSelect as the GraphQL object. */
 function toCustomerMetrics(em: Em, row: Record<string, unknown>, annualDiscountRate: number, models: ModelParams): CustomerMetrics {
   const { bg_params__, gg_params__, ...rest } = row;
-  const record = em.map(CustomerMetricsRecord, rest as never);
+  // Always a plain row (never in the identity map): metrics rows are written by raw SQL only and
+  // may be partial (the columns a selection needs).
+  const record = plainMapper(em, CustomerMetricsRecord)(rest);
   return CustomerMetrics.from(
     record,
     {

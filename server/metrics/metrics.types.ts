@@ -145,6 +145,45 @@ function checkRange(value: number, min: number, max: number, path: string, unit:
 }
 
 /**
+ * What each CustomerMetrics field reads from its record (`models`: the parameters of the value
+ * models, for the predictions at another horizon), so a read can fetch only the columns the
+ * selection needs (metricsByCustomerIds). Paths with a dot are sub-selections that read more
+ * than their parent. A field missing here makes the read fetch every column; keep it in step
+ * with the getters below (test/metrics-integration/seeded.test.ts asks every field alone).
+ */
+export const CUSTOMER_METRICS_READS: Readonly<Record<string, readonly (keyof CustomerMetricsRecord | 'models')[]>> = {
+  __typename: [],
+  asOf: ['asOf'],
+  computedAt: ['computedAt'],
+  recencyDays: ['recencyDays'],
+  frequency: ['purchaseDays'],
+  repeatPurchases: ['repeatPurchases'],
+  orderCount: ['orderCount'],
+  firstPurchaseAt: ['firstOrderAt'],
+  lastPurchaseAt: ['lastOrderAt'],
+  daysSinceFirstPurchase: ['purchaseDays', 'tDays'],
+  monetary: ['totalSpend', 'averageSpend'],
+  historicValue: ['totalSpend'],
+  rfm: ['rfmR', 'rfmF', 'rfmM', 'rfmCode', 'rfmSegment'],
+  pAlive: ['pAlive'],
+  expectedPurchases: ['models', 'pAlive', 'purchaseDays', 'repeatPurchases', 'tDays'],
+  expectedSpendPerPurchase: ['expectedSpend'],
+  expectedSpendSource: ['expectedSpend', 'gammaGammaModelId'],
+  purchaseCycleDays: ['purchaseCycleDays'],
+  nextPurchaseExpectedAt: ['nextPurchaseAt'],
+  predictedClv: [
+    'models', 'purchaseDays', 'pAlive', 'expectedSpend', 'clvMonths', 'predictedClv', 'totalSpend', 'repeatPurchases', 'tXDays', 'tDays',
+    'spendRepeatDays', 'zbar',
+  ],
+  valueAtRisk: ['valueAtRisk'],
+  valueTier: ['valueTier'],
+  lifecycleStage: ['lifecycleStage'],
+  churnRisk: ['churnLevel', 'churnScore'],
+  'churnRisk.reasons': ['churnReasons'],
+  healthScore: ['healthScore'],
+};
+
+/**
  * A customer's value metrics as of the last recompute or re-scoring. Time unit: days
  * (calendar days in the tenant's time zone); money in the tenant currency.
  */

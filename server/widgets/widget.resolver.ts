@@ -5,7 +5,7 @@ import { createPublishableKey, listApiKeys, revokeApiKey } from '../auth/publish
 import type { Context } from '../context.js';
 import { ForbiddenError } from '../graphql/errors.js';
 import { Money } from '../graphql/scalars.js';
-import { metricsByCustomerIds } from '../metrics/metrics.service.js';
+import { ALL_METRICS, metricsByCustomerIds } from '../metrics/metrics.service.js';
 import { CustomerMetrics, LifecycleStage, RfmSegment } from '../metrics/metrics.types.js';
 import { tiersOfCustomers } from '../tiers/tier.service.js';
 import { CustomerTier } from '../tiers/tier.types.js';
@@ -65,9 +65,9 @@ export class WidgetResolver {
 }
 
 function metricsOf(customer: WidgetCustomer, ctx: Context): Promise<CustomerMetrics | null> {
-  // The same loader (and key) as Customer.metrics: one batched read, the same rules.
+  // Every column (the widget fields derive several figures from one row); one batched read.
   return ctx.loaders
-    .get<string, CustomerMetrics | null>('customer.metrics', (ids) => metricsByCustomerIds(ctx.em, ctx.principal, ids))
+    .get<string, CustomerMetrics | null>(`customer.metrics:${ALL_METRICS.key}`, (ids) => metricsByCustomerIds(ctx.em, ctx.principal, ids, ALL_METRICS))
     .load(customer.id);
 }
 

@@ -6,6 +6,9 @@ import { createJob, runJob } from '../../server/metrics/jobs.service.js';
 import { MetricsJobTrigger } from '../../server/metrics/metrics-job.entity.js';
 import { countSqlIn } from '../../server/db/sql-counter.js';
 import { rescoreCustomers } from '../../server/metrics/recompute.service.js';
+import { ALL_METRICS, metricsReadFor } from '../../server/metrics/metrics.service.js';
+import { getSchema } from '../../server/schema.js';
+import { getNamedType, isNonNullType, isObjectType, type GraphQLObjectType, type GraphQLOutputType } from 'graphql';
 import { recompute, setExchangeRates, waitForJob } from './helpers.js';
 
 /** Tenant A with generated customers (two years of orders in CNY and USD, interactions, lapsing customers). */
@@ -229,6 +232,74 @@ describe('customers(filter: { metrics }, orderBy: metrics)', () => {
     expect(fifty.data.customers.nodes).toHaveLength(50);
     expect(one.extensions?.sqlStatements).toBe(3);
     expect(fifty.extensions?.sqlStatements).toBe(3);
+  });
+});
+
+describe('metrics read only the columns a selection needs', () => {
+  /** Every field of CustomerMetrics with all of its leaves, arguments filled in where required. */
+  async function metricsSelections(): Promise<Map<string, string>> {
+    const schema = await getSchema();
+    const leaves = (type: GraphQLOutputType): string => {
+      const named = getNamedType(type);
+      if (!isObjectType(named)) return '';
+      return `{ ${Object.values(named.getFields()).map((f) => `${f.name} ${leaves(f.type)}`).join(' ')} }`;
+    };
+    const metrics = schema.getType('CustomerMetrics') as GraphQLObjectType;
+    const selections = new Map<string, string>();
+    for (const field of Object.values(metrics.getFields())) {
+      const args = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined).map((a) => `${a.name}: 90`);
+      selections.set(field.name, `${field.name}${args.length ? `(${args.join(', ')})` : ''} ${leaves(field.type)}`);
+    }
+    // Another horizon than the stored one: computed from the model parameters.
+    selections.set('clv24', 'clv24: predictedClv(months: 24) { amount currency }');
+    for (const sub of ['level', 'score', 'reasons { code message evidence { name value } }']) {
+      selections.set(`churnRisk.${sub.split(' ')[0]}`, `churnRisk { ${sub} }`);
+    }
+    return selections;
+  }
+
+  const page = async (selection: string) => {
+    const res = await s.gql(`{ customers(first: 100) { nodes { id metrics { ${selection} } } } }`);
+    expect(res.errors).toBeUndefined();
+    return res.data.customers.nodes as { id: string; metrics: Record<string, unknown> | null }[];
+  };
+
+  it('gives every field, asked alone, the answer it has among all fields', async () => {
+    const selections = await metricsSelections();
+    expect(selections.size).toBeGreaterThan(25);
+    const all = await page([...selections.values()].join(' '));
+    expect(all.filter((n) => n.metrics?.clv24 !== null && n.metrics?.frequency).length).toBeGreaterThan(20);
+    for (const [name, selection] of selections) {
+      const alone = await page(selection);
+      const key = name.split('.')[0];
+      const expected = all.map((n) => ({
+        id: n.id,
+        value: name.includes('.') && n.metrics?.churnRisk
+          ? { churnRisk: { [name.split('.')[1]]: (n.metrics.churnRisk as Record<string, unknown>)[name.split('.')[1]] } }
+          : n.metrics && { [key]: n.metrics[key] },
+      }));
+      expect(alone.map((n) => ({ id: n.id, value: n.metrics })), name).toEqual(expected);
+    }
+  });
+
+  it('leaves out what the selection does not read, and reads everything for a field it does not know', () => {
+    const levelOnly = metricsReadFor(new Set(['churnRisk', 'churnRisk.level', 'valueTier']));
+    expect(levelOnly.columns).not.toBe('all');
+    expect([...(levelOnly.columns as Set<string>)].sort()).toEqual(
+      ['bgnbdModelId', 'churnLevel', 'churnScore', 'currency', 'customerId', 'gammaGammaModelId', 'tenantId', 'valueTier'],
+    );
+    const reasons = metricsReadFor(new Set(['churnRisk', 'churnRisk.reasons', 'churnRisk.reasons.code']));
+    expect(reasons.columns).toContain('churnReasons');
+    expect(metricsReadFor(new Set(['predictedClv', 'predictedClv.amount'])).columns).toContain('models');
+    expect(metricsReadFor(new Set(['aFieldAddedLater']))).toBe(ALL_METRICS);
+  });
+
+  it('keeps a page with metrics at 3 statements whatever is selected', async () => {
+    for (const selection of ['churnRisk { level }', 'churnRisk { level reasons { code } } predictedClv(months: 24) { amount }']) {
+      const res = await s.gql(`{ customers(first: 50) { nodes { id metrics { ${selection} } } } }`);
+      expect(res.errors).toBeUndefined();
+      expect(res.extensions?.sqlStatements).toBe(3);
+    }
   });
 });
 

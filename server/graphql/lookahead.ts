@@ -1,0 +1,39 @@
+import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+
+/**
+ * The fields selected under the current field, as paths ("churnRisk", "churnRisk.reasons") down to
+ * `depth` levels, through inline fragments and named fragments. It over-approximates on purpose:
+ * a field under @skip / @include counts as selected, and fragments count whatever their type
+ * condition, so a caller that reads what these fields need never reads too little. That also
+ * makes the answer a function of the document alone, so it is computed once per field node of a
+ * (cached) document rather than once per row: a list page asks it for every customer.
+ */
+export function selectedPaths(info: GraphQLResolveInfo, depth = 2): ReadonlySet<string> {
+  const cacheable = info.fieldNodes.length === 1;
+  if (cacheable) {
+    const hit = cache.get(info.fieldNodes[0]);
+    if (hit) return hit;
+  }
+  const paths = new Set<string>();
+  const visit = (set: SelectionSetNode | undefined, prefix: string, level: number, seen: Set<string>) => {
+    if (!set || level > depth) return;
+    for (const selection of set.selections) {
+      if (selection.kind === 'Field') {
+        const path = prefix + selection.name.value;
+        paths.add(path);
+        visit(selection.selectionSet, `${path}.`, level + 1, seen);
+      } else if (selection.kind === 'InlineFragment') {
+        visit(selection.selectionSet, prefix, level, seen);
+      } else if (!seen.has(selection.name.value)) {
+        // A fragment spread; `seen` guards against a (invalid, but cheap to survive) cycle.
+        seen.add(selection.name.value);
+        visit(info.fragments[selection.name.value]?.selectionSet, prefix, level, seen);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) visit(node.selectionSet, '', 1, new Set());
+  if (cacheable) cache.set(info.fieldNodes[0], paths);
+  return paths;
+}
+
+const cache = new WeakMap<FieldNode, ReadonlySet<string>>();

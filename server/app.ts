@@ -128,6 +128,14 @@ function forbiddenOrigin(origin: string | undefined): GraphQLError {
 /** Vite names split chunks `name-<8 char hash>.js`: those never change, so they may be cached for a year. */
 const HASHED_ASSET = /-(?=[A-Za-z0-9_]*[0-9A-Z])[A-Za-z0-9_]{8}\.(?:js|mjs|css|map)$/;
 
+/** Resolves when every promise in `pending` (and any added meanwhile) has settled, or after `ms`. */
+async function settled(pending: Set<Promise<unknown>>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (pending.size && Date.now() < deadline) {
+    await Promise.race([Promise.allSettled([...pending]), new Promise((resolve) => setTimeout(resolve, deadline - Date.now()).unref())]);
+  }
+}
+
 export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: string) => void } = {}): Promise<App> {
   const log = opts.log ?? ((msg: string) => console.error(msg));
   const app = express();
@@ -255,6 +263,34 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
     }
   });
 
+  const graphql = expressMiddleware(apollo, {
+    context: async ({ req, res }): Promise<Context> => {
+      const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+      const header = req.headers.authorization ?? '';
+      const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      const em = sqlEm(orm);
+      let principal: Principal | null;
+      try {
+        principal = await authenticate(em, key, req, res);
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) {
+          throw new GraphQLError('The database is unavailable; retry shortly', {
+            extensions: { code: 'UNAVAILABLE', retryable: true, http: { status: 503 } },
+          });
+        }
+        throw error;
+      }
+      if (!principal) {
+        throw new GraphQLError(key ? 'The key is not valid or was revoked' : 'Send a secret key as Authorization: Bearer <key>', {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) } },
+        });
+      }
+      return { principal, em, loaders: new Loaders(), requestId, widgetTokens };
+    },
+  });
+  /** GraphQL requests not answered yet (see close()). */
+  const inFlight = new Set<Promise<unknown>>();
+
   app.use(
     '/graphql',
     // Preflights and secret-key or token requests: any origin (the credential is the gate). Publishable-key
@@ -265,32 +301,15 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
       // Every statement this request issues (auth included) is counted in its own async scope.
       countSqlIn(() => next());
     },
-    expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<Context> => {
-        const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
-        const header = req.headers.authorization ?? '';
-        const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-        const em = sqlEm(orm);
-        let principal: Principal | null;
-        try {
-          principal = await authenticate(em, key, req, res);
-        } catch (error) {
-          if (isDatabaseUnavailable(error)) {
-            throw new GraphQLError('The database is unavailable; retry shortly', {
-              extensions: { code: 'UNAVAILABLE', retryable: true, http: { status: 503 } },
-            });
-          }
-          throw error;
-        }
-        if (!principal) {
-          throw new GraphQLError(key ? 'The key is not valid or was revoked' : 'Send a secret key as Authorization: Bearer <key>', {
-            extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) } },
-          });
-        }
-        return { principal, em, loaders: new Loaders(), requestId, widgetTokens };
-      },
-    }),
+    (req: Request, res: Response, next: NextFunction) => {
+      // Tracked until Apollo has answered, even when the client has gone away meanwhile: close()
+      // lets these finish before the database pool closes under them.
+      const answered = Promise.resolve(graphql(req, res, next)).finally(() => inFlight.delete(answered));
+      inFlight.add(answered);
+      return answered;
+    },
   );
+
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
@@ -309,6 +328,8 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
     demo,
     async close() {
       await apollo.stop();
+      // The drain ends when the connections do; a request whose client left may still be running.
+      await settled(inFlight, 10_000);
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
     },

@@ -26,7 +26,7 @@ describe.skipIf(!process.env.DATABASE_URL)('stopping the server', () => {
     const events: string[] = [];
     let closing: Promise<void> | undefined;
     // Hold the customer's row so the update below waits inside the server.
-    await s.orm.em.fork().transactional(async (tx) => {
+    await sqlEm(s.orm).transactional(async (tx) => {
       await tx.execute('select 1 from customer where tenant_id = ? and id = ? for update', [s.a.id, id]);
       const client = new AbortController();
       const update = fetch(s.url, {

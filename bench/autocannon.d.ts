@@ -1,4 +1,4 @@
-/** The part of autocannon 9's API that bench/load.ts uses (the package ships no types; @types/autocannon is not installed). */
+/** The part of autocannon 9's API that bench/load.ts and bench/ab.ts use (the package ships no types; @types/autocannon is not installed). */
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
 
@@ -18,6 +18,8 @@ declare module 'autocannon' {
     url: string;
     connections?: number;
     duration?: number;
+    /** Stop after this many requests instead of after `duration`. */
+    amount?: number;
     timeout?: number;
     requests?: RequestStep[];
   }

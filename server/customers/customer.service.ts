@@ -208,7 +208,7 @@ export async function listCustomers(
     );
   }
   const rows = await em.execute<Record<string, unknown>[]>(pageSql.text, pageSql.params);
-  const customers = rows.map((row) => Object.assign(em.map(Customer, row), Object.fromEntries(extKeys.map((k) => [k.prop, row[k.prop]]))));
+  const customers: Customer[] = rows.map((row) => Object.assign(em.map(Customer, row), Object.fromEntries(extKeys.map((k) => [k.prop, row[k.prop]]))));
   return buildConnection(CustomerConnection, customers, request, keys, async () => {
     const [{ count }] = await em.execute<{ count: number }[]>(
       `select count(*)::int as count from customer c ${joinText} where ${where.text}`,

@@ -12,11 +12,19 @@ export class PageInfo {
   @Field(() => Boolean)
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true })
-  startCursor!: string | null;
+  /** The page's nodes and their cursor encoding (buildConnection): cursors are encoded when read. */
+  page!: readonly object[];
+  cursorOf!: (node: object) => string;
 
   @Field(() => String, { nullable: true })
-  endCursor!: string | null;
+  get startCursor(): string | null {
+    return this.page.length ? this.cursorOf(this.page[0]) : null;
+  }
+
+  @Field(() => String, { nullable: true })
+  get endCursor(): string | null {
+    return this.page.length ? this.cursorOf(this.page[this.page.length - 1]) : null;
+  }
 }
 
 @ArgsType()
@@ -39,6 +47,9 @@ export interface ConnectionShape<T> {
   nodes: T[];
   pageInfo: PageInfo;
   totalCount(): Promise<number>;
+  /** Set by buildConnection: a node's cursor, and the count run only when totalCount is asked for. */
+  cursorOf(node: T): string;
+  countTotal(): Promise<number>;
 }
 
 /** Builds `<Name>Connection` and `<Name>Edge` types for a node type (Relay style). */
@@ -54,17 +65,21 @@ export function connectionType<T extends object>(Node: ClassType<T>, name: strin
 
   @ObjectType(`${name}Connection`)
   class Connection implements ConnectionShape<T> {
-    @Field(() => [Edge])
-    edges!: Edge[];
-
     @Field(() => [Node])
     nodes!: T[];
 
     @Field(() => PageInfo)
     pageInfo!: PageInfo;
 
-    /** Set by the service; run only when a client asks for totalCount. */
+    cursorOf!: (node: T) => string;
     countTotal!: () => Promise<number>;
+    private edgeList?: Edge[];
+
+    /** Built (and cursors encoded) only when asked for: most pages, nested ones above all, select `nodes`. */
+    @Field(() => [Edge])
+    get edges(): Edge[] {
+      return (this.edgeList ??= this.nodes.map((node) => ({ cursor: this.cursorOf(node), node })));
+    }
 
     @Field(() => Int, { description: 'All items matching the filter (counted only when asked for).' })
     totalCount(): Promise<number> {
@@ -145,25 +160,18 @@ export function buildConnection<T extends object, C extends ConnectionShape<T>>(
   const hasMore = rows.length > request.size;
   const page = rows.slice(0, request.size);
   if (request.backward) page.reverse();
-  const cursor = (node: T | undefined) => (node === undefined ? null : encodeCursor(cursorValues(node as Record<string, unknown>, keys)));
-  const conn = new Conn() as C & { countTotal: () => Promise<number> };
-  // Cursors are encoded when asked for: most pages (nested ones above all) select only `nodes`.
-  let edges: ConnectionShape<T>['edges'] | undefined;
-  Object.defineProperty(conn, 'edges', {
-    get: () => (edges ??= page.map((node) => ({ cursor: cursor(node)!, node }))),
-    enumerable: true,
-  });
+  // Plain stores into instances whose lazy parts (edges, start/end cursors) are prototype getters:
+  // one hidden class for every connection of a type, where per-instance accessors made each one slow.
+  const cursorOf = (node: T) => encodeCursor(cursorValues(node as Record<string, unknown>, keys));
+  const pageInfo = new PageInfo();
+  pageInfo.hasNextPage = request.backward ? request.cursor !== null : hasMore;
+  pageInfo.hasPreviousPage = request.backward ? hasMore : request.cursor !== null;
+  pageInfo.page = page;
+  pageInfo.cursorOf = cursorOf as (node: object) => string;
+  const conn = new Conn();
   conn.nodes = page;
-  conn.pageInfo = Object.defineProperties(
-    Object.assign(new PageInfo(), {
-      hasNextPage: request.backward ? request.cursor !== null : hasMore,
-      hasPreviousPage: request.backward ? hasMore : request.cursor !== null,
-    }),
-    {
-      startCursor: { get: () => cursor(page[0]), enumerable: true },
-      endCursor: { get: () => cursor(page.at(-1)), enumerable: true },
-    },
-  );
+  conn.pageInfo = pageInfo;
+  conn.cursorOf = cursorOf;
   conn.countTotal = countTotal;
   return conn;
 }

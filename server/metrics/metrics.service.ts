@@ -48,11 +48,17 @@ export function metricsReadFor(paths: ReadonlySet<string>): MetricsRead {
     if (needs) for (const need of needs) columns.add(need);
     else if (!path.includes('.')) read = ALL_METRICS; // a field the table does not know: read everything
   }
-  if (read !== ALL_METRICS) read.key = [...columns].sort().join(',');
+  if (read !== ALL_METRICS) {
+    // A short name per distinct column set: it goes into a DataLoader key for every row of a page.
+    const columnList = [...columns].sort().join(',');
+    read.key = readKeys.get(columnList) ?? `r${readKeys.size + 1}`;
+    readKeys.set(columnList, read.key);
+  }
   readsBySelection.set(paths, read);
   return read;
 }
 const readsBySelection = new WeakMap<ReadonlySet<string>, MetricsRead>();
+const readKeys = new Map<string, string>();
 
 const METRICS_MODELS_JOIN = `left join value_model bg on bg.tenant_id = m.tenant_id and bg.id = m.bgnbd_model_id
        left join value_model gg on gg.tenant_id = m.tenant_id and gg.id = m.gamma_gamma_model_id`;
@@ -135,10 +141,10 @@ export async function metricsByValueAtRisk(em: Em, principal: Principal, first: 
 
 /** A row of metricsSelect as the GraphQL object. */
 function toCustomerMetrics(em: Em, row: Record<string, unknown>, annualDiscountRate: number, models: ModelParams): CustomerMetrics {
-  const { bg_params__, gg_params__, ...rest } = row;
   // Always a plain row (never in the identity map): metrics rows are written by raw SQL only and
-  // may be partial (the columns a selection needs).
-  const record = plainMapper(em, CustomerMetricsRecord)(rest);
+  // may be partial (the columns a selection needs). The mapper reads only the entity's columns.
+  const record = plainMapper(em, CustomerMetricsRecord)(row);
+  const { bg_params__, gg_params__ } = row;
   return CustomerMetrics.from(
     record,
     {

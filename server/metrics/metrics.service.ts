@@ -4,6 +4,7 @@
  */
 import { ReferenceKind } from '@mikro-orm/core';
 import type { Principal } from '../auth/keys.service.js';
+import type { Loaders } from '../context.js';
 import type { Em } from '../db/orm.js';
 import { BadUserInputError, InputErrors } from '../graphql/errors.js';
 import { plainMapper } from '../graphql/keyset-query.js';
@@ -107,7 +108,7 @@ class ModelParams {
  * they were scored with when it needs them) in ONE statement, in key order (null for a customer
  * without metrics yet).
  */
-export async function metricsByCustomerIds(
+async function metricsByCustomerIds(
   em: Em,
   principal: Principal,
   customerIds: readonly string[],
@@ -118,11 +119,23 @@ export async function metricsByCustomerIds(
       where m.tenant_id = ? and m.customer_id in (${customerIds.map(() => '?').join(', ')})`,
     [principal.tenantId, ...customerIds],
   );
-  const rate = resolveMetricsSettings(principal.tenant.settings).annualDiscountRate;
-  const models = new ModelParams();
   const byId = new Map<string, CustomerMetrics>();
-  for (const row of rows) byId.set(String(row.customer_id), toCustomerMetrics(em, row, rate, models));
+  for (const metrics of metricsOfRows(em, principal, rows)) byId.set(metrics.record.customerId, metrics);
   return customerIds.map((id) => byId.get(id) ?? null);
+}
+
+/**
+ * `customer.metrics` through the request's DataLoader for `read` (one loader, and so one statement
+ * per page, for each distinct selection): what Customer.metrics and the widget fields use.
+ */
+export function loadCustomerMetrics(
+  ctx: { em: Em; principal: Principal; loaders: Loaders },
+  customerId: string,
+  read: MetricsRead = ALL_METRICS,
+): Promise<CustomerMetrics | null> {
+  return ctx.loaders
+    .get<string, CustomerMetrics | null>(`customer.metrics:${read.key}`, (ids) => metricsByCustomerIds(ctx.em, ctx.principal, ids, read))
+    .load(customerId);
 }
 
 /** Metrics rows by value at risk, highest first, every column (churnWatchlist). */
@@ -134,25 +147,27 @@ export async function metricsByValueAtRisk(em: Em, principal: Principal, first: 
       limit ?`,
     [principal.tenantId, first],
   );
-  const rate = resolveMetricsSettings(principal.tenant.settings).annualDiscountRate;
-  const models = new ModelParams();
-  return rows.map((row) => toCustomerMetrics(em, row, rate, models));
+  return metricsOfRows(em, principal, rows);
 }
 
-/** A row of metricsSelect as the GraphQL object. */
-function toCustomerMetrics(em: Em, row: Record<string, unknown>, annualDiscountRate: number, models: ModelParams): CustomerMetrics {
-  // Always a plain row (never in the identity map): metrics rows are written by raw SQL only and
+/** Rows of metricsSelect as GraphQL objects. */
+function metricsOfRows(em: Em, principal: Principal, rows: Record<string, unknown>[]): CustomerMetrics[] {
+  const rate = resolveMetricsSettings(principal.tenant.settings).annualDiscountRate;
+  const models = new ModelParams();
+  // Always plain rows (never in the identity map): metrics rows are written by raw SQL only and
   // may be partial (the columns a selection needs). The mapper reads only the entity's columns.
-  const record = plainMapper(em, CustomerMetricsRecord)(row);
-  const { bg_params__, gg_params__ } = row;
-  return CustomerMetrics.from(
-    record,
-    {
-      bgnbd: models.get<BgNbdParams>(record.bgnbdModelId, bg_params__),
-      gammaGamma: models.get<GammaGammaParams>(record.gammaGammaModelId, gg_params__),
-    },
-    annualDiscountRate,
-  );
+  const toRecord = plainMapper(em, CustomerMetricsRecord);
+  return rows.map((row) => {
+    const record = toRecord(row);
+    return CustomerMetrics.from(
+      record,
+      {
+        bgnbd: models.get<BgNbdParams>(record.bgnbdModelId, row.bg_params__),
+        gammaGamma: models.get<GammaGammaParams>(record.gammaGammaModelId, row.gg_params__),
+      },
+      rate,
+    );
+  });
 }
 
 // ---------- customers(filter: { metrics: … }, orderBy: [{ field: PREDICTED_CLV … }]) ----------

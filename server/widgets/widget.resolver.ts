@@ -5,7 +5,7 @@ import { createPublishableKey, listApiKeys, revokeApiKey } from '../auth/publish
 import type { Context } from '../context.js';
 import { ForbiddenError } from '../graphql/errors.js';
 import { Money } from '../graphql/scalars.js';
-import { ALL_METRICS, metricsByCustomerIds } from '../metrics/metrics.service.js';
+import { loadCustomerMetrics } from '../metrics/metrics.service.js';
 import { CustomerMetrics, LifecycleStage, RfmSegment } from '../metrics/metrics.types.js';
 import { tiersOfCustomers } from '../tiers/tier.service.js';
 import { CustomerTier } from '../tiers/tier.types.js';
@@ -66,9 +66,7 @@ export class WidgetResolver {
 
 function metricsOf(customer: WidgetCustomer, ctx: Context): Promise<CustomerMetrics | null> {
   // Every column (the widget fields derive several figures from one row); one batched read.
-  return ctx.loaders
-    .get<string, CustomerMetrics | null>(`customer.metrics:${ALL_METRICS.key}`, (ids) => metricsByCustomerIds(ctx.em, ctx.principal, ids, ALL_METRICS))
-    .load(customer.id);
+  return loadCustomerMetrics(ctx, customer.id);
 }
 
 @Resolver(() => WidgetCustomer)

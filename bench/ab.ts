@@ -12,7 +12,7 @@
  * there; the working tree is built into dist/ as `npm start` builds it. Nothing is written.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ import { Role } from '../server/auth/api-key.entity.js';
 import { createApiKey } from '../server/auth/keys.service.js';
 import { createOrm, sqlEm } from '../server/db/orm.js';
 import { databaseUrl } from './lib/database.js';
+import { procCpuMs } from './lib/proc.js';
 import { CLIENTELE } from './peers/queries.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -41,12 +42,6 @@ const operation = SCENARIOS[args.scenario as keyof typeof SCENARIOS];
 if (!operation) throw new Error(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}`);
 if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL (the PostgreSQL server holding the load benchmark data)');
 const url = databaseUrl(process.env.DATABASE_URL, args.database);
-
-function cpuMs(pid: number): number {
-  // utime + stime, fields 14 and 15 of /proc/<pid>/stat, in 10 ms ticks.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 async function start(dir: string, port: number): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [path.join(dir, 'dist/main.js')], {
@@ -115,10 +110,10 @@ async function main() {
     const perRequest: number[][] = servers.map(() => []);
     for (let round = 0; round < Number(args.rounds); round++) {
       for (const i of round % 2 ? [1, 0] : [0, 1]) {
-        const before = cpuMs(servers[i].child.pid!);
+        const before = procCpuMs(servers[i].child.pid!);
         const result = await slice(servers[i].url, Number(args.requests));
         if (result.errors || result.non2xx) throw new Error(`${servers[i].name}: ${result.errors} errors, ${result.non2xx} non-2xx responses`);
-        perRequest[i].push((cpuMs(servers[i].child.pid!) - before) / result.requests.total);
+        perRequest[i].push((procCpuMs(servers[i].child.pid!) - before) / result.requests.total);
       }
       process.stderr.write(`\rround ${round + 1}/${args.rounds}`);
     }

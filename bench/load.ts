@@ -42,6 +42,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { procCpuMs, procRss } from './lib/proc.js';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
 import { Role } from '../server/auth/api-key.entity.js';
@@ -134,26 +135,6 @@ interface Served {
   /** Current and peak resident memory, from /proc (Linux). */
   rss(): { rssBytes: number; peakRssBytes: number };
   stop(): Promise<void>;
-}
-
-function procRss(pid: number): { rssBytes: number; peakRssBytes: number } {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-    return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
-  } catch {
-    return { rssBytes: NaN, peakRssBytes: NaN };
-  }
-}
-
-function procCpuMs(pid: number): number {
-  try {
-    // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command): utime, stime in clock ticks (100 Hz).
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
 }
 
 async function waitFor(url: string, init: RequestInit, child: ChildProcess, name: string): Promise<void> {

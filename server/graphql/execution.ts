@@ -1,7 +1,7 @@
 import type { ApolloServerOptionsWithGateway, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import {
-  execute, type ExecutionResult, getNamedType, isInputObjectType, isInterfaceType, isObjectType, isUnionType, typeFromAST, type DocumentNode, type GraphQLInputObjectType, type GraphQLSchema,
+  execute, type ExecutionResult, getNamedType, GraphQLError, isInputObjectType, isInterfaceType, isObjectType, isUnionType, typeFromAST, type DocumentNode, type GraphQLInputObjectType, type GraphQLSchema,
   type GraphQLType,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
@@ -131,7 +131,8 @@ export function compiledQueries(schema: GraphQLSchema): Gateway {
     if (query === 'not compilable') return graphqlJs();
     const result = await query.query(undefined, context, variables);
     // No data at all: the variables did not coerce; graphql-js words those errors.
-    return result.data === undefined && result.errors?.length ? graphqlJs() : result;
+    if (result.data === undefined && result.errors?.length) return graphqlJs();
+    return result.errors?.length ? { ...result, errors: result.errors.map(withExtensions) } : result;
   };
   return {
     async load() {
@@ -143,6 +144,19 @@ export function compiledQueries(schema: GraphQLSchema): Gateway {
     },
     async stop() {},
   };
+}
+
+/**
+ * graphql-jit's errors leave `extensions` undefined (and read-only) when the resolver threw a plain
+ * Error — a database outage, a bug. Apollo reads `extensions.code` before our formatError runs, so
+ * such an error came out as a bare INTERNAL_SERVER_ERROR: never UNAVAILABLE, never logged, no
+ * request id. Rebuilt as graphql-js builds them: same message, path, locations and cause.
+ */
+function withExtensions(error: GraphQLError): GraphQLError {
+  if (error.extensions) return error;
+  const rebuilt = new GraphQLError(error.message, { path: error.path, originalError: error.originalError ?? undefined });
+  if (error.locations) (rebuilt as { locations?: GraphQLError['locations'] }).locations = error.locations;
+  return rebuilt;
 }
 
 /** Whether a variable of an input type can hold itself, directly or through other inputs (memoised per schema). */

@@ -14,6 +14,7 @@ import helmet from 'helmet';
 import type { Config } from './config.js';
 import { ApiKeyKind } from './auth/api-key.entity.js';
 import { authenticateKey, type Principal } from './auth/keys.service.js';
+import { PrincipalCache } from './auth/principal-cache.js';
 import { widgetAllowlistPlugin } from './auth/widget-allowlist.js';
 import { looksLikeJwt, randomWidgetTokenSecret, tokenError, WidgetTokens } from './auth/widget-tokens.service.js';
 import { Loaders, type Context } from './context.js';
@@ -160,6 +161,7 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
   });
   await apollo.start();
   const widgetTokens = new WidgetTokens(config.widgetTokenSecret ?? randomWidgetTokenSecret());
+  const principals = new PrincipalCache(config.keyCacheMs);
   const demo: App['demo'] = { current: null };
 
   app.disable('x-powered-by');
@@ -196,7 +198,7 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
   async function authenticate(em: Context['em'], credential: string | undefined, req: Request, res: Response): Promise<Principal | null> {
     if (!credential) return null;
     if (looksLikeJwt(credential)) return widgetTokens.authenticate(em, credential);
-    const principal = await authenticateKey(em, credential);
+    const principal = await principals.principalOf(credential, () => authenticateKey(em, credential));
     if (!principal || principal.kind !== ApiKeyKind.PUBLISHABLE) return principal;
     const origin = req.headers.origin;
     res.vary('Origin');
@@ -332,6 +334,7 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
       await settled(inFlight, 10_000);
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+      principals.close();
     },
   };
 }

@@ -20,6 +20,12 @@ export interface Config {
   dbConnectTimeoutMs: number;
   /** Maximum pooled PostgreSQL connections. */
   dbPoolMax: number;
+  /**
+   * How long a key's principal (tenant, role, settings) is reused without a lookup
+   * (CLIENTELE_KEY_CACHE_SECONDS, default 5, 0 = look up every request). Revocations and settings
+   * changed through this process apply at once; other processes see them within this time.
+   */
+  keyCacheMs: number;
   /** Adds `extensions.sqlStatements` to every GraphQL response (tests and diagnostics only). */
   exposeSqlCount: boolean;
   logLevel: 'silent' | 'info' | 'debug';
@@ -74,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoCustomers: intVar(env, 'CLIENTELE_DEMO_CUSTOMERS', 2000, 0, 1_000_000),
     dbConnectTimeoutMs: intVar(env, 'DB_CONNECT_TIMEOUT_MS', 2000, 100, 60_000),
     dbPoolMax: intVar(env, 'DB_POOL_MAX', 10, 1, 200),
+    keyCacheMs: intVar(env, 'CLIENTELE_KEY_CACHE_SECONDS', 5, 0, 300) * 1000,
     exposeSqlCount: boolVar(env, 'CLIENTELE_EXPOSE_SQL_COUNT', false),
     logLevel,
     widgetTokenSecret,

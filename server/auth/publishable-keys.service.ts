@@ -4,6 +4,7 @@ import { InputErrors, NotFoundError } from '../graphql/errors.js';
 import { checkId } from '../graphql/validate.js';
 import { ApiKey, ApiKeyKind, Role } from './api-key.entity.js';
 import { hashKey } from './keys.service.js';
+import { tenantKeysChanged } from './principal-cache.js';
 
 const PUBLISHABLE_PREFIX = 'pk_';
 const MAX_ORIGINS = 20;
@@ -88,6 +89,7 @@ export async function revokeApiKey(em: Em, tenantId: string, id: string): Promis
   if (!key.revokedAt) {
     key.revokedAt = new Date();
     await em.flush();
+    tenantKeysChanged(tenantId);
   }
   return key;
 }
@@ -98,5 +100,6 @@ export async function setAllowedOrigins(em: Em, tenantId: string, id: string, or
   if (!key) throw new NotFoundError('ApiKey', id);
   key.allowedOrigins = checkPublishableKeyInput(key.name, origins).origins;
   await em.flush();
+  tenantKeysChanged(tenantId);
   return key;
 }

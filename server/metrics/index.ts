@@ -12,6 +12,7 @@ import { createJob, runJob } from './jobs.service.js';
 import { MetricsJobTrigger } from './metrics-job.entity.js';
 import { compileMetricsFilter, METRIC_SORTS, METRICS_FILTER_JOIN } from './metrics.service.js';
 import { rescoreCustomers } from './recompute.service.js';
+import { tenantKeysChanged } from '../auth/principal-cache.js';
 
 export {
   ChurnWatchlistEntryResolver, CustomerMetricsResolver, MetricsJobResolver, MetricsSettingsResolver, TenantAnalyticsResolver,
@@ -50,6 +51,7 @@ afterDemoSeed.push(async (em, _orm, tenantId, say) => {
       JSON.stringify({ exchangeRates: [{ currency: 'USD', rate: '7.10' }] }),
       tenantId,
     ]);
+    tenantKeysChanged(tenantId);
   }
   say('Computing customer value metrics (RFM, BG/NBD, Gamma-Gamma, churn risk)…');
   const job = await createJob(em, tenantId, new Date(), MetricsJobTrigger.DEMO, 'demo');

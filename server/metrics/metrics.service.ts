@@ -16,6 +16,7 @@ import { CustomerMetricsRecord } from './metrics.entity.js';
 import type { CustomerMetricsFilter, MetricsSettingsInput } from './metrics.inputs.js';
 import { CUSTOMER_METRICS_READS, CustomerMetrics, ExchangeRateSetting, MetricsSettingsType } from './metrics.types.js';
 import { crossFieldProblems, resolveMetricsSettings, SETTING_RANGES, type MetricsSettings } from './settings.js';
+import { tenantKeysChanged } from '../auth/principal-cache.js';
 
 const parseJson = <T>(v: unknown): T | null => (v == null ? null : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
@@ -320,5 +321,6 @@ export async function updateSettings(em: Em, tenantId: string, input: MetricsSet
   const problems = crossFieldProblems(effective);
   if (problems.length) throw new BadUserInputError(problems.map((p) => ({ path: `input.${p.field}`, message: p.message })));
   await em.execute(`update tenant set settings = jsonb_set(settings, '{metrics}', ?::jsonb) where id = ?`, [JSON.stringify(stored), tenantId]);
+  tenantKeysChanged(tenantId); // principals carry the settings
   return effective;
 }

@@ -50,7 +50,9 @@ export async function startTestServer(opts: { config?: Partial<Config> } = {}): 
   const db = await freshDatabase();
   const orm = await createOrm(db.target);
   await migrate(orm);
-  const config = { ...loadConfig({}), exposeSqlCount: true, seedDemo: false, port: 0, ...opts.config };
+  // keyCacheMs 0: every request looks its key up, so statement counts do not depend on what ran
+  // before (test/auth/key-cache.test.ts runs with the cache on).
+  const config = { ...loadConfig({}), exposeSqlCount: true, seedDemo: false, port: 0, keyCacheMs: 0, ...opts.config };
   const app = await createApp(config, orm, { log: () => {} });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/graphql`;

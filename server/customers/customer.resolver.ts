@@ -1,7 +1,10 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ADMIN, WRITE } from '../auth/auth-checker.js';
 import type { Context } from '../context.js';
+import { columnsFor, connectionItemFields } from '../graphql/columns.js';
 import { PageArgs } from '../graphql/connection.js';
+import { selectedPaths } from '../graphql/lookahead.js';
 import { readOnlyEm } from '../graphql/keyset-query.js';
 import { Contact } from './contact.entity.js';
 import { contactsByCustomerIds, createContact, removeContact, updateContact } from './contact.service.js';
@@ -15,7 +18,7 @@ import {
 import {
   createCustomer, listCustomers, mergeCustomers, mergesOfMany, readCustomer, setArchived, updateCustomer, upsertCustomers,
 } from './customer.service.js';
-import { CustomerConnection, MergeCustomersPayload, RemoveContactPayload, UpsertCustomerResult } from './customer.types.js';
+import { CUSTOMER_READS, CustomerConnection, MergeCustomersPayload, RemoveContactPayload, UpsertCustomerResult } from './customer.types.js';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -30,9 +33,12 @@ export class CustomerResolver {
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter: CustomerFilter | null,
     @Arg('orderBy', () => [CustomerOrder], { nullable: true, description: 'Default: newest first.' }) orderBy: CustomerOrder[] | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    // A page is only serialised: plain rows, no entity hydration (the largest cost of a list page).
-    return listCustomers(readOnlyEm(ctx.em), ctx.principal.tenantId, filter, orderBy, page);
+    // A page is only serialised: plain rows (no entity hydration, the largest cost of a list
+    // page) of only the columns its selection reads.
+    const columns = columnsFor(ctx.em, Customer, connectionItemFields(selectedPaths(info, 3)), CUSTOMER_READS);
+    return listCustomers(readOnlyEm(ctx.em), ctx.principal.tenantId, filter, orderBy, page, undefined, columns);
   }
 
   @FieldResolver(() => [Contact])

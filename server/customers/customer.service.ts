@@ -2,6 +2,7 @@ import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-
 import type { Principal } from '../auth/keys.service.js';
 import type { Em } from '../db/orm.js';
 import { isUuid, newId } from '../db/ids.js';
+import { selectList } from '../graphql/columns.js';
 import { buildConnection, pageRequest, type PageArgs } from '../graphql/connection.js';
 import { SortDirection } from '../graphql/enums.js';
 import { BadUserInputError, ConflictError, InputErrors, NotFoundError } from '../graphql/errors.js';
@@ -143,6 +144,8 @@ export async function listCustomers(
   page: PageArgs,
   /** A further condition over alias `c` (e.g. segment membership). */
   scope?: Sql,
+  /** Only these columns (columnsFor; the sort keys' are added), for rows that are only serialised; default all. */
+  columns?: readonly string[] | null,
 ): Promise<InstanceType<typeof CustomerConnection>> {
   const order = orderBy?.length ? orderBy : [{ field: CustomerSortField.CREATED_AT, direction: SortDirection.DESC }];
   if (order.length > 3) throw new BadUserInputError([{ path: 'orderBy', message: 'takes at most 3 sort fields' }]);
@@ -183,7 +186,7 @@ export async function listCustomers(
   const select = (keysetKeys: SqlSortKey[], orderKeys: SqlSortKey[], extra: Sql) => {
     const w = joinSql([where, keysetSql(keysetKeys, request, 'c.id'), extra], ' and ');
     return sql(
-      `select c.*${extSelect} from customer c ${joinText} where ${w.text} order by ${orderSql(orderKeys, request.backward, 'c.id')} limit ?`,
+      `select ${selectList('c', columns, keys)}${extSelect} from customer c ${joinText} where ${w.text} order by ${orderSql(orderKeys, request.backward, 'c.id')} limit ?`,
       [...w.params, request.size + 1],
     );
   };

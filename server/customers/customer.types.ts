@@ -1,10 +1,23 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+import type { ColumnReads } from '../graphql/columns.js';
 import { connectionType } from '../graphql/connection.js';
 import { Contact } from './contact.entity.js';
 import { Customer } from './customer.entity.js';
 import { CustomerMergeRecord, UpsertOutcome, UserError } from './customer.inputs.js';
 
 export const CustomerConnection = connectionType(Customer, 'Customer');
+
+/**
+ * What a page of customers reads for the fields it selects (columnsFor): the fields other features
+ * resolve on Customer each read only the customer's id. A field missing here makes the page read
+ * every column again, nothing worse.
+ */
+export const CUSTOMER_READS: ColumnReads = {
+  always: ['id', 'tenantId'],
+  resolvers: Object.fromEntries(
+    ['contacts', 'merges', 'metrics', 'interactions', 'orders', 'segments', 'tier', 'tierHistory', 'timeline'].map((field) => [field, ['id']]),
+  ),
+};
 
 @ObjectType({ description: 'What happened to one row of upsertCustomers.' })
 export class UpsertCustomerResult {

@@ -1,5 +1,6 @@
 import { ReferenceKind, type EntityClass, type EntityProperty } from '@mikro-orm/core';
 import type { Em } from '../db/orm.js';
+import { selectList } from './columns.js';
 import type { PageRequest } from './connection.js';
 import { joinSql, keysetSql, orderSql, sql, type Sql, type SqlSortKey } from './sql.js';
 
@@ -11,6 +12,8 @@ export interface KeysetQuery<T> {
   where: Sql;
   keys: SqlSortKey[];
   request: PageRequest;
+  /** Only these columns (columnsFor; keys and the parent column are added), for rows only serialised; default all. */
+  columns?: readonly string[] | null;
 }
 
 /** One page (size + 1 rows, to know whether more follow) of a tenant's rows in keyset order. */
@@ -52,7 +55,7 @@ export async function fetchPagesPerParent<T extends object>(
   const rows = await em.execute<Record<string, unknown>[]>(
     `select t.* from unnest(array[${q.parentIds.map(() => '?').join(', ')}]::uuid[]) with ordinality as p(parent_id__, ord__)
        cross join lateral (
-         select t.* from ${q.table} t where ${where.text}
+         select ${selectList('t', q.columns, q.keys, ['tenant_id', q.parentColumn])} from ${q.table} t where ${where.text}
           order by ${orderSql(q.keys, q.request.backward, 't.id')} limit ?
        ) t
       order by p.ord__, ${orderSql(q.keys, q.request.backward, 't.id')}`,

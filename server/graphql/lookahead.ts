@@ -10,10 +10,9 @@ import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
  */
 export function selectedPaths(info: GraphQLResolveInfo, depth = 2): ReadonlySet<string> {
   const cacheable = info.fieldNodes.length === 1;
-  if (cacheable) {
-    const hit = cache.get(info.fieldNodes[0]);
-    if (hit) return hit;
-  }
+  let cached = cacheable ? cache.get(info.fieldNodes[0]) : undefined;
+  const hit = cached?.get(depth);
+  if (hit) return hit;
   const paths = new Set<string>();
   const visit = (set: SelectionSetNode | undefined, prefix: string, level: number, seen: Set<string>) => {
     if (!set || level > depth) return;
@@ -32,8 +31,12 @@ export function selectedPaths(info: GraphQLResolveInfo, depth = 2): ReadonlySet<
     }
   };
   for (const node of info.fieldNodes) visit(node.selectionSet, '', 1, new Set());
-  if (cacheable) cache.set(info.fieldNodes[0], paths);
+  if (cacheable) {
+    if (!cached) cache.set(info.fieldNodes[0], (cached = new Map()));
+    cached.set(depth, paths);
+  }
   return paths;
 }
 
-const cache = new WeakMap<FieldNode, ReadonlySet<string>>();
+/** Per field node, per depth. */
+const cache = new WeakMap<FieldNode, Map<number, ReadonlySet<string>>>();

@@ -1,12 +1,15 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { WRITE } from '../auth/auth-checker.js';
 import type { Context } from '../context.js';
 import { Customer } from '../customers/customer.entity.js';
 import { customersByIds } from '../customers/customer.service.js';
+import { columnsFor, connectionItemFields } from '../graphql/columns.js';
 import { PageArgs } from '../graphql/connection.js';
+import { selectedPaths } from '../graphql/lookahead.js';
 import { Interaction } from './interaction.entity.js';
 import { InteractionConnection, InteractionFilter, LogInteractionInput } from './interaction.inputs.js';
-import { interactionCountsFor, interactionPageRequest, interactionPagesFor, listInteractions, logInteraction } from './interaction.service.js';
+import { INTERACTION_READS, interactionCountsFor, interactionPageRequest, interactionPagesFor, listInteractions, logInteraction } from './interaction.service.js';
 
 type InteractionPage = InstanceType<typeof InteractionConnection>;
 
@@ -47,16 +50,20 @@ export class CustomerInteractionsResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => InteractionFilter, { nullable: true }) filter: InteractionFilter | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<InteractionPage> {
     const request = interactionPageRequest(page);
-    const argsKey = JSON.stringify([page, filter]);
     const { em, principal, loaders } = ctx;
+    // Only the columns the selection reads; the column list is part of the loader key, so two
+    // selections with the same arguments (aliases) each get the columns they need.
+    const columns = columnsFor(em, Interaction, connectionItemFields(selectedPaths(info, 3)), INTERACTION_READS);
+    const argsKey = JSON.stringify([page, filter, columns]);
     const counts = loaders.get<string, number>(`customer.interactions.count:${JSON.stringify(filter)}`, (ids) =>
       interactionCountsFor(em, principal.tenantId, ids, filter),
     );
     return loaders
       .get<string, InteractionPage>(`customer.interactions:${argsKey}`, (ids) =>
-        interactionPagesFor(em, principal.tenantId, ids, filter, request, (id) => counts.load(id)),
+        interactionPagesFor(em, principal.tenantId, ids, filter, request, (id) => counts.load(id), columns),
       )
       .load(customer.id);
   }

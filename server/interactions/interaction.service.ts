@@ -4,6 +4,7 @@ import { newId } from '../db/ids.js';
 import { buildConnection, pageRequest, type PageArgs, type PageRequest } from '../graphql/connection.js';
 import { InputErrors, NotFoundError } from '../graphql/errors.js';
 import { createOnce } from '../graphql/idempotency.js';
+import type { ColumnReads } from '../graphql/columns.js';
 import { countPerParent, countRows, fetchPage, fetchPagesPerParent } from '../graphql/keyset-query.js';
 import { compileFilter, type FieldSpec, type SqlSortKey } from '../graphql/sql.js';
 import { checkDateTime, checkIdempotencyKey, checkText, LIMITS } from '../graphql/validate.js';
@@ -37,10 +38,12 @@ export async function interactionPagesFor(
   filter: InteractionFilter | null | undefined,
   request: PageRequest,
   countLoader: (customerId: string) => Promise<number>,
+  /** Only these columns (see columnsFor); default all. */
+  columns?: readonly string[] | null,
 ) {
   const where = compileFilter(filter, FIELDS);
   const pages = await fetchPagesPerParent(em, {
-    entity: Interaction, table: 'interaction', tenantId, where, keys: NEWEST_FIRST, request, parentColumn: 'customer_id', parentIds: customerIds,
+    entity: Interaction, table: 'interaction', tenantId, where, keys: NEWEST_FIRST, request, parentColumn: 'customer_id', parentIds: customerIds, columns,
   });
   return pages.map((rows, i) => buildConnection(InteractionConnection, rows, request, NEWEST_FIRST, () => countLoader(customerIds[i])));
 }
@@ -48,6 +51,9 @@ export async function interactionPagesFor(
 export function interactionCountsFor(em: Em, tenantId: string, customerIds: readonly string[], filter: InteractionFilter | null | undefined) {
   return countPerParent(em, 'interaction', 'customer_id', tenantId, customerIds, compileFilter(filter, FIELDS));
 }
+
+/** What a page of interactions reads for the fields it selects (columnsFor). */
+export const INTERACTION_READS: ColumnReads = { always: ['id', 'tenantId', 'customerId'], resolvers: { customer: ['customerId'] } };
 
 export function interactionPageRequest(page: PageArgs): PageRequest {
   return pageRequest(page, 2);

@@ -1,0 +1,128 @@
+import {
+  getNamedType, isEnumType, isNonNullType, isObjectType, isScalarType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema,
+} from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Customer } from '../../server/customers/customer.entity.js';
+import { CUSTOMER_READS } from '../../server/customers/customer.types.js';
+import { sqlEm } from '../../server/db/orm.js';
+import { seedCustomers } from '../../server/db/seed/demo.js';
+import { columnsFor } from '../../server/graphql/columns.js';
+import { Interaction } from '../../server/interactions/interaction.entity.js';
+import { INTERACTION_READS } from '../../server/interactions/interaction.service.js';
+import { getSchema } from '../../server/schema.js';
+import { startTestServer, type GqlResult, type TestServer } from '../helpers/server.js';
+
+/**
+ * Pages of customers and their interactions read only the columns their selection needs
+ * (server/graphql/columns.ts). The risk is a field that needs a column nobody selected: so every
+ * field of Customer and of Interaction, asked alone, must get the answer it has among all fields.
+ */
+let s: TestServer;
+let schema: GraphQLSchema;
+beforeAll(async () => {
+  s = await startTestServer();
+  schema = await getSchema();
+  const em = sqlEm(s.orm);
+  await seedCustomers(em, s.a.id, 60);
+  // The demo seed leaves these empty; fill them so a column that is not read shows as a difference.
+  await em.execute(
+    `update customer set external_id = 'ext-' || id, title = 'Buyer', industry = 'Retail', region = 'East', city = 'Hangzhou',
+       address = 'Road ' || left(id::text, 4), birth_date = '1990-02-03', gender = 'OTHER', acquisition_source = 'fair',
+       acquisition_channel = 'EMAIL', notes = 'note ' || name, custom_attributes = jsonb_build_object('k', name), marketing_consent = true
+     where tenant_id = ?`,
+    [s.a.id],
+  );
+  await em.execute(`update interaction set body = 'body of ' || id, duration_seconds = 42, outcome = 'ok' where tenant_id = ?`, [s.a.id]);
+});
+afterAll(async () => s?.close());
+
+/** A selection of every leaf under `type`, `depth` object levels deep (no Customer inside, unions by __typename). */
+function leaves(field: GraphQLField<unknown, unknown>, depth: number): string | null {
+  const required = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
+  if (required.length) return null;
+  const type = getNamedType(field.type);
+  const args = field.args.some((a) => a.name === 'first') ? '(first: 3)' : '';
+  if (isScalarType(type) || isEnumType(type)) return `${field.name}${args}`;
+  if (!isObjectType(type)) return `${field.name}${args} { __typename }`;
+  if (type.name === 'Customer' || depth === 0) return `${field.name}${args} { __typename }`;
+  const inner = Object.values(type.getFields()).map((f) => leaves(f, depth - 1)).filter(Boolean);
+  return `${field.name}${args} { ${inner.join(' ')} }`;
+}
+
+function selections(typeName: string): Map<string, string> {
+  const type = schema.getType(typeName) as GraphQLObjectType;
+  const all = new Map<string, string>();
+  for (const field of Object.values(type.getFields())) {
+    const selection = leaves(field, 2);
+    if (selection) all.set(field.name, selection);
+  }
+  return all;
+}
+
+describe('pages read only the columns their selection needs', () => {
+  it('knows the columns of plain fields and of the field resolvers it was told about, and reads everything otherwise', () => {
+    const em = sqlEm(s.orm);
+    expect(columnsFor(em, Customer, new Set(['name', 'metrics', 'interactions', '__typename']), CUSTOMER_READS)).toEqual(['id', 'name', 'tenant_id']);
+    expect(columnsFor(em, Customer, new Set(['name', 'aFieldNobodyDeclared']), CUSTOMER_READS)).toBeNull();
+    expect(columnsFor(em, Interaction, new Set(['customer', 'occurredAt']), INTERACTION_READS)).toEqual(['customer_id', 'id', 'occurred_at', 'tenant_id']);
+  });
+
+  it('gives every Customer field, asked alone on a page, the answer it has among all fields', async () => {
+    const fields = selections('Customer');
+    expect(fields.size).toBeGreaterThan(35);
+    const page = async (selection: string) => {
+      const res = await s.gql(`{ customers(first: 40, orderBy: [{ field: NAME, direction: ASC }]) { nodes { id ${selection} } } }`);
+      expect(res.errors, selection).toBeUndefined();
+      return res.data.customers.nodes as Record<string, unknown>[];
+    };
+    const everything = [...fields.values()].join(' ');
+    const all = await page(everything);
+    expect(all).toHaveLength(40);
+    // The reference: customer(id) reads whole rows.
+    const one = await s.gql(`{ ${all.map((n, i) => `c${i}: customer(id: "${n.id}") { id ${everything} }`).join(' ')} }`);
+    expect(one.errors).toBeUndefined();
+    const reference = all.map((_, i) => one.data[`c${i}`]);
+    expect(all).toEqual(reference);
+    expect(reference.filter((c) => c.notes && c.address && c.birthDate).length).toBe(40);
+    for (const [name, selection] of fields) {
+      const alone = await page(selection);
+      expect(alone, name).toEqual(reference.map((n) => ({ id: n.id, [name]: n[name] })));
+    }
+  });
+
+  it('gives every Interaction field, asked alone on customers’ pages of interactions, the answer it has among all fields', async () => {
+    const fields = selections('Interaction');
+    expect(fields.size).toBeGreaterThan(12);
+    const page = async (selection: string) => {
+      const res = await s.gql(`{ customers(first: 40, orderBy: [{ field: NAME, direction: ASC }]) { nodes { id interactions(first: 3) { nodes { id ${selection} } } } } }`);
+      expect(res.errors, selection).toBeUndefined();
+      return (res.data.customers.nodes as { interactions: { nodes: Record<string, unknown>[] } }[]).flatMap((c) => c.interactions.nodes);
+    };
+    const everything = [...fields.values()].join(' ');
+    const all = await page(everything);
+    // The reference: the tenant-wide interaction list reads whole rows.
+    const byId = new Map<unknown, Record<string, unknown>>();
+    for (let after: string | null = null, more = true; more; ) {
+      const list: GqlResult = await s.gql(`query($after: String) { interactions(first: 100, after: $after) { nodes { id ${everything} } pageInfo { hasNextPage endCursor } } }`, { after });
+      expect(list.errors).toBeUndefined();
+      for (const i of list.data.interactions.nodes) byId.set(i.id, i);
+      ({ hasNextPage: more, endCursor: after } = list.data.interactions.pageInfo);
+    }
+    const reference = all.map((i) => byId.get(i.id));
+    expect(all).toEqual(reference);
+    expect(all.filter((i) => i.body).length).toBeGreaterThan(20);
+    for (const [name, selection] of fields) {
+      const alone = await page(selection);
+      expect(alone, name).toEqual(reference.map((i) => ({ id: i!.id, [name]: i![name] })));
+    }
+  });
+
+  it('answers two selections with the same arguments (aliases) each with its own columns', async () => {
+    const res = await s.gql(`{ customers(first: 20, orderBy: [{ field: NAME, direction: ASC }]) { nodes {
+      short: interactions(first: 3) { nodes { id } } long: interactions(first: 3) { nodes { id body outcome } } } } }`);
+    expect(res.errors).toBeUndefined();
+    const long = (res.data.customers.nodes as { long: { nodes: { body: string | null }[] } }[]).flatMap((c) => c.long.nodes);
+    expect(long.length).toBeGreaterThan(10);
+    expect(long.every((i) => typeof i.body === 'string' && i.body.startsWith('body of '))).toBe(true);
+  });
+});

@@ -23,6 +23,7 @@ import { CustomerTierResolver, TierResolver } from './tiers/index.js';
 import { CustomerSegmentsResolver, SegmentMembershipEventResolver, SegmentResolver } from './segments/index.js';
 import { ContactPolicyResolver, FollowUpResolver } from './contact-plans/index.js';
 import { WidgetCustomerResolver, WidgetResolver } from './widgets/index.js';
+import { withLeanResolvers } from './graphql/lean-resolvers.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
@@ -65,7 +66,7 @@ export const resolvers: NonEmptyArray<Function> = [
 let built: Promise<GraphQLSchema> | undefined;
 
 export function getSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers, authChecker, validate: false }).then(withPlainFieldResolvers).then(withSyncTypeResolvers);
+  built ??= buildSchema({ resolvers, authChecker, validate: false }).then(withPlainFieldResolvers).then(withSyncTypeResolvers).then(withLeanResolvers);
   return built;
 }
 

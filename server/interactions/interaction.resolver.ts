@@ -52,19 +52,20 @@ export class CustomerInteractionsResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<InteractionPage> {
-    const request = interactionPageRequest(page);
     const { em, principal, loaders } = ctx;
-    // Only the columns the selection reads; the column list is part of the loader key, so two
-    // selections with the same arguments (aliases) each get the columns they need.
-    const columns = columnsFor(em, Interaction, connectionItemFields(selectedPaths(info, 3)), INTERACTION_READS);
-    const argsKey = JSON.stringify([page, filter, columns]);
-    const counts = loaders.get<string, number>(`customer.interactions.count:${JSON.stringify(filter)}`, (ids) =>
-      interactionCountsFor(em, principal.tenantId, ids, filter),
-    );
     return loaders
-      .get<string, InteractionPage>(`customer.interactions:${argsKey}`, (ids) =>
-        interactionPagesFor(em, principal.tenantId, ids, filter, request, (id) => counts.load(id), columns),
-      )
+      .forField(info, () => {
+        const request = interactionPageRequest(page);
+        // Only the columns the selection reads; the column list is part of the loader key, so two
+        // selections with the same arguments (aliases) each get the columns they need.
+        const columns = columnsFor(em, Interaction, connectionItemFields(selectedPaths(info, 3)), INTERACTION_READS);
+        const counts = loaders.get<string, number>(`customer.interactions.count:${JSON.stringify(filter)}`, (ids) =>
+          interactionCountsFor(em, principal.tenantId, ids, filter),
+        );
+        return loaders.get<string, InteractionPage>(`customer.interactions:${JSON.stringify([page, filter, columns])}`, (ids) =>
+          interactionPagesFor(em, principal.tenantId, ids, filter, request, (id) => counts.load(id), columns),
+        );
+      })
       .load(customer.id);
   }
 }

@@ -9,7 +9,7 @@ import { churnWatchlist, currentValueModel, demandForecast, lifecycleDistributio
 import { checkAsOf, createJob, getJob, listJobs, runJobInBackground } from './jobs.service.js';
 import { MetricsJob, MetricsJobTrigger } from './metrics-job.entity.js';
 import { MetricsSettingsInput } from './metrics.inputs.js';
-import { loadCustomerMetrics, metricsReadFor, readSettings, settingsView, updateSettings } from './metrics.service.js';
+import { customerMetricsLoader, metricsReadFor, readSettings, settingsView, updateSettings } from './metrics.service.js';
 import {
   ChurnWatchlistEntry, CustomerMetrics, DemandForecast, LifecycleCount, MetricsSettingsType, Pareto, RfmSegmentCount, TenantAnalytics,
 } from './metrics.types.js';
@@ -23,7 +23,7 @@ export class CustomerMetricsResolver {
   })
   metrics(@Root() customer: Customer, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<CustomerMetrics | null> {
     // Only the columns the selection reads (one loader per distinct selection; a page has one).
-    return loadCustomerMetrics(ctx, customer.id, metricsReadFor(selectedPaths(info)));
+    return ctx.loaders.forField(info, () => customerMetricsLoader(ctx, metricsReadFor(selectedPaths(info)))).load(customer.id);
   }
 }
 

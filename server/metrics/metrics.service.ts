@@ -134,9 +134,12 @@ export function loadCustomerMetrics(
   customerId: string,
   read: MetricsRead = ALL_METRICS,
 ): Promise<CustomerMetrics | null> {
-  return ctx.loaders
-    .get<string, CustomerMetrics | null>(`customer.metrics:${read.key}`, (ids) => metricsByCustomerIds(ctx.em, ctx.principal, ids, read))
-    .load(customerId);
+  return customerMetricsLoader(ctx, read).load(customerId);
+}
+
+/** The request's loader of customers' metrics for one read (one per distinct column set). */
+export function customerMetricsLoader(ctx: { em: Em; principal: Principal; loaders: Loaders }, read: MetricsRead) {
+  return ctx.loaders.get<string, CustomerMetrics | null>(`customer.metrics:${read.key}`, (ids) => metricsByCustomerIds(ctx.em, ctx.principal, ids, read));
 }
 
 /** Metrics rows by value at risk, highest first, every column (churnWatchlist). */

@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { WRITE } from '../auth/auth-checker.js';
 import type { Context } from '../context.js';
 import { Customer } from '../customers/customer.entity.js';
@@ -65,17 +66,19 @@ export class CustomerOrdersResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => OrderFilter, { nullable: true }) filter: OrderFilter | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<OrderPage> {
-    const request = orderPageRequest(page);
-    const argsKey = JSON.stringify([page, filter]);
     const { em, principal, loaders } = ctx;
-    const counts = loaders.get<string, number>(`customer.orders.count:${JSON.stringify(filter)}`, (ids) =>
-      orderCountsFor(em, principal.tenantId, ids, filter),
-    );
     return loaders
-      .get<string, OrderPage>(`customer.orders:${argsKey}`, (ids) =>
-        orderPagesFor(em, principal.tenantId, ids, filter, request, (id) => counts.load(id)),
-      )
+      .forField(info, () => {
+        const request = orderPageRequest(page);
+        const counts = loaders.get<string, number>(`customer.orders.count:${JSON.stringify(filter)}`, (ids) =>
+          orderCountsFor(em, principal.tenantId, ids, filter),
+        );
+        return loaders.get<string, OrderPage>(`customer.orders:${JSON.stringify([page, filter])}`, (ids) =>
+          orderPagesFor(em, principal.tenantId, ids, filter, request, (id) => counts.load(id)),
+        );
+      })
       .load(customer.id);
   }
 }

@@ -4,7 +4,8 @@ import { getMetadataStorage } from 'type-graphql';
 /* eslint-disable @typescript-eslint/no-explicit-any -- mirrors type-graphql's untyped metadata */
 
 /**
- * Calls query and field-resolver methods without type-graphql's per-call machinery. For every call
+ * Calls query and field-resolver methods (and object-type methods with arguments) without
+ * type-graphql's per-call machinery. For every call
  * type-graphql sorts the parameter list, looks the resolver instance up in its container and runs
  * each @Arg / @Args through an async `validateArg` (then `Promise.all`) even with validation off:
  * on a list page that is ~100 promise chains per request for `metrics` and `interactions` alone.
@@ -34,9 +35,11 @@ export function withLeanResolvers(schema: GraphQLSchema): GraphQLSchema {
   const queryType = schema.getQueryType()?.name;
   for (const query of storage.queries) replace(queryType, query.schemaName, query);
   for (const resolver of storage.fieldResolvers) {
-    if (resolver.kind !== 'external') continue;
     const target = resolver.getObjectType?.();
     const objectType = storage.objectTypes.find((o: any) => o.target === target);
+    // Methods of an object type with arguments (`predictedClv(months)`); getters without
+    // parameters are already answered directly (withPlainFieldResolvers).
+    if (resolver.kind === 'internal' && !resolver.params?.length) continue;
     replace(objectType?.name, resolver.schemaName, resolver);
   }
   return schema;
@@ -71,8 +74,17 @@ function leanResolver(meta: any, instanceOf: (target: new () => object) => objec
         return (_r, args) => valuesToInstances(p.getType(), args[p.name]);
     }
   });
-  const instance = instanceOf(meta.target) as Record<string, (...values: unknown[]) => unknown>;
   const method = meta.methodName as string;
+  if (meta.kind === 'internal') {
+    // A method of the object type itself: called on the root, as an instance of its class.
+    const Type = meta.getObjectType();
+    return (root, args, context, info) => {
+      const target = convertToType(Type, root);
+      const value = target[method];
+      return typeof value === 'function' ? value.apply(target, getters.map((get) => get(root, args, context, info))) : value;
+    };
+  }
+  const instance = instanceOf(meta.target) as Record<string, (...values: unknown[]) => unknown>;
   switch (getters.length) {
     case 0:
       return () => instance[method]();

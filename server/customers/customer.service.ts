@@ -19,6 +19,7 @@ import {
   type CreateCustomerInput, type UpdateCustomerInput, type UpsertCustomerInput,
 } from './customer.inputs.js';
 import { CustomerConnection, UpsertCustomerResult } from './customer.types.js';
+import { readRows } from '../db/prepared.js';
 
 export const MAX_UPSERT_ROWS = 1000;
 
@@ -36,7 +37,7 @@ export async function getCustomer(em: Em, tenantId: string, id: string, path = '
  */
 export async function readCustomer(em: Em, tenantId: string, id: string, path = 'id'): Promise<Customer> {
   checkId(id, path);
-  const [row] = await em.execute<Record<string, unknown>[]>('select * from customer where tenant_id = ? and id = ?', [tenantId, id]);
+  const [row] = await readRows(em, 'select * from customer where tenant_id = ? and id = ?', [tenantId, id]);
   if (!row) throw new NotFoundError('Customer', id);
   return em.map(Customer, row);
 }
@@ -210,10 +211,11 @@ export async function listCustomers(
       [...a.params, ...b.params, request.size + 1],
     );
   }
-  const rows = await em.execute<Record<string, unknown>[]>(pageSql.text, pageSql.params);
+  const rows = await readRows(em, pageSql.text, pageSql.params);
   const customers: Customer[] = rows.map((row) => Object.assign(em.map(Customer, row), Object.fromEntries(extKeys.map((k) => [k.prop, row[k.prop]]))));
   return buildConnection(CustomerConnection, customers, request, keys, async () => {
-    const [{ count }] = await em.execute<{ count: number }[]>(
+    const [{ count }] = await readRows<{ count: number }>(
+      em,
       `select count(*)::int as count from customer c ${joinText} where ${where.text}`,
       where.params,
     );

@@ -23,6 +23,11 @@ function count(): void {
   if (counter) counter.count++;
 }
 
+/** Counts a statement sent past MikroORM (server/db/prepared.ts). */
+export function countStatement(): void {
+  count();
+}
+
 /** MikroORM `onQuery` hook: leaves the SQL untouched, only counts it. */
 export function onQuery(sql: string): string {
   count();

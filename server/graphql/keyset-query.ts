@@ -3,6 +3,7 @@ import type { Em } from '../db/orm.js';
 import { selectList } from './columns.js';
 import type { PageRequest } from './connection.js';
 import { joinSql, keysetSql, orderSql, sql, type Sql, type SqlSortKey } from './sql.js';
+import { pgArray, readRows } from '../db/prepared.js';
 
 export interface KeysetQuery<T> {
   entity: EntityClass<T>;
@@ -19,10 +20,10 @@ export interface KeysetQuery<T> {
 /** One page (size + 1 rows, to know whether more follow) of a tenant's rows in keyset order. */
 export async function fetchPage<T extends object>(em: Em, q: KeysetQuery<T>): Promise<T[]> {
   const where = joinSql([sql('t.tenant_id = ?', [q.tenantId]), q.where, keysetSql(q.keys, q.request, 't.id')], ' and ');
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `select t.* from ${q.table} t where ${where.text} order by ${orderSql(q.keys, q.request.backward, 't.id')} limit ?`,
-    [...where.params, q.request.size + 1],
-  );
+  const rows = await readRows(em, `select t.* from ${q.table} t where ${where.text} order by ${orderSql(q.keys, q.request.backward, 't.id')} limit ?`, [
+    ...where.params,
+    q.request.size + 1,
+  ]);
   return rows.map((row) => em.map(q.entity, row as never));
 }
 
@@ -52,14 +53,16 @@ export async function fetchPagesPerParent<T extends object>(
     ],
     ' and ',
   );
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `select t.* from unnest(array[${q.parentIds.map(() => '?').join(', ')}]::uuid[]) with ordinality as p(parent_id__, ord__)
+  // The parents as one array parameter: one text whatever their number, prepared once (readRows).
+  const rows = await readRows(
+    em,
+    `select t.* from unnest(?::uuid[]) with ordinality as p(parent_id__, ord__)
        cross join lateral (
          select ${selectList('t', q.columns, q.keys, ['tenant_id', q.parentColumn])} from ${q.table} t where ${where.text}
           order by ${orderSql(q.keys, q.request.backward, 't.id')} limit ?
        ) t
       order by p.ord__, ${orderSql(q.keys, q.request.backward, 't.id')}`,
-    [...q.parentIds, ...where.params, q.request.size + 1],
+    [pgArray(q.parentIds), ...where.params, q.request.size + 1],
   );
   const map = plainMapper(em, q.entity);
   const grouped = new Map<string, T[]>(q.parentIds.map((id) => [id, []]));
@@ -145,10 +148,11 @@ export async function countPerParent(
   where: Sql,
 ): Promise<number[]> {
   const all = joinSql(
-    [sql('t.tenant_id = ?', [tenantId]), sql(`t.${parentColumn} in (${parentIds.map(() => '?').join(', ')})`, [...parentIds]), where],
+    [sql('t.tenant_id = ?', [tenantId]), sql(`t.${parentColumn} = any(?::uuid[])`, [pgArray(parentIds)]), where],
     ' and ',
   );
-  const rows = await em.execute<{ parent: string; count: number }[]>(
+  const rows = await readRows<{ parent: string; count: number }>(
+    em,
     `select t.${parentColumn} as parent, count(*)::int as count from ${table} t where ${all.text} group by t.${parentColumn}`,
     all.params,
   );

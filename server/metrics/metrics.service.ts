@@ -17,6 +17,7 @@ import type { CustomerMetricsFilter, MetricsSettingsInput } from './metrics.inpu
 import { CUSTOMER_METRICS_READS, CustomerMetrics, ExchangeRateSetting, MetricsSettingsType } from './metrics.types.js';
 import { crossFieldProblems, resolveMetricsSettings, SETTING_RANGES, type MetricsSettings } from './settings.js';
 import { tenantKeysChanged } from '../auth/principal-cache.js';
+import { pgArray, readRows } from '../db/prepared.js';
 
 const parseJson = <T>(v: unknown): T | null => (v == null ? null : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
@@ -115,11 +116,11 @@ async function metricsByCustomerIds(
   customerIds: readonly string[],
   read: MetricsRead = ALL_METRICS,
 ): Promise<(CustomerMetrics | null)[]> {
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `select ${metricsSelect(em, read)}
-      where m.tenant_id = ? and m.customer_id in (${customerIds.map(() => '?').join(', ')})`,
-    [principal.tenantId, ...customerIds],
-  );
+  // One text per column set whatever the page size: prepared once (readRows).
+  const rows = await readRows(em, `select ${metricsSelect(em, read)} where m.tenant_id = ? and m.customer_id = any(?::uuid[])`, [
+    principal.tenantId,
+    pgArray(customerIds),
+  ]);
   const byId = new Map<string, CustomerMetrics>();
   for (const metrics of metricsOfRows(em, principal, rows)) byId.set(metrics.record.customerId, metrics);
   return customerIds.map((id) => byId.get(id) ?? null);

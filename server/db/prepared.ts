@@ -8,9 +8,9 @@ import { countStatement } from './sql-counter.js';
  * and, after a few executions, planned once (PostgreSQL's generic plan). MikroORM's `execute`
  * inlines every parameter into the text, so PostgreSQL parsed and planned each statement anew —
  * the metrics read of a list page spent 0.5 ms of PostgreSQL CPU per request doing that, 0.2 ms
- * prepared (bench/README.md). Texts take `?` placeholders like em.execute (every `?` is one) and only
- * scalar values;
- * pass lists as one array literal (pgArray) so the text does not change with their length.
+ * prepared (bench/README.md). Texts take `?` placeholders like em.execute (every `?` is one) and
+ * only scalar values; pass a list as one array literal (pgArray) so the text does not change with
+ * its length.
  *
  * Where this cannot hold — PGlite (one shared session behind MikroORM's own queue) and inside a
  * transaction (its own connection) — the same text and values go through em.execute.

@@ -41,7 +41,12 @@ export class Money {
 
 /** "12.5000" -> "12.50": at least two fraction digits, trailing zeros beyond that dropped. */
 export function normalizeDecimal(value: string): string {
-  const [int, frac = ''] = value.split('.');
-  const trimmed = frac.replace(/0+$/, '').padEnd(2, '0');
-  return `${int}.${trimmed}`;
+  // By hand, not split/replace/padEnd: a list page formats ~100 amounts per request.
+  const dot = value.indexOf('.');
+  if (dot < 0) return `${value}.00`;
+  let end = value.length;
+  while (end > dot + 3 && value.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  const digits = end - dot - 1;
+  if (digits >= 2) return end === value.length ? value : value.slice(0, end);
+  return value.slice(0, end) + (digits === 1 ? '0' : '00');
 }

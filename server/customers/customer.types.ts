@@ -13,7 +13,7 @@ export const CustomerConnection = connectionType(Customer, 'Customer');
  * every column again, nothing worse.
  */
 export const CUSTOMER_READS: ColumnReads = {
-  always: ['id', 'tenantId'],
+  always: ['id'],
   resolvers: Object.fromEntries(
     ['contacts', 'merges', 'metrics', 'interactions', 'orders', 'segments', 'tier', 'tierHistory', 'timeline'].map((field) => [field, ['id']]),
   ),

@@ -58,7 +58,7 @@ export async function fetchPagesPerParent<T extends object>(
     em,
     `select t.* from unnest(?::uuid[]) with ordinality as p(parent_id__, ord__)
        cross join lateral (
-         select ${selectList('t', q.columns, q.keys, ['tenant_id', q.parentColumn])} from ${q.table} t where ${where.text}
+         select ${selectList('t', q.columns, q.keys, [q.parentColumn])} from ${q.table} t where ${where.text}
           order by ${orderSql(q.keys, q.request.backward, 't.id')} limit ?
        ) t
       order by p.ord__, ${orderSql(q.keys, q.request.backward, 't.id')}`,

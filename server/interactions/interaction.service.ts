@@ -53,7 +53,7 @@ export function interactionCountsFor(em: Em, tenantId: string, customerIds: read
 }
 
 /** What a page of interactions reads for the fields it selects (columnsFor). */
-export const INTERACTION_READS: ColumnReads = { always: ['id', 'tenantId', 'customerId'], resolvers: { customer: ['customerId'] } };
+export const INTERACTION_READS: ColumnReads = { always: ['id', 'customerId'], resolvers: { customer: ['customerId'] } };
 
 export function interactionPageRequest(page: PageArgs): PageRequest {
   return pageRequest(page, 2);

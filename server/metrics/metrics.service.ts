@@ -33,7 +33,7 @@ export interface MetricsRead {
 export const ALL_METRICS: MetricsRead = { key: 'all', columns: 'all' };
 
 /** Read by every metrics statement: the keys, the currency of every amount, the models scored with. */
-const ALWAYS_READ = ['tenantId', 'customerId', 'currency', 'bgnbdModelId', 'gammaGammaModelId'] as const;
+const ALWAYS_READ = ['customerId', 'currency', 'bgnbdModelId', 'gammaGammaModelId'] as const;
 
 /**
  * What the selected CustomerMetrics fields (selectedPaths under `metrics`) read, from

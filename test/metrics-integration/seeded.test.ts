@@ -286,7 +286,7 @@ describe('metrics read only the columns a selection needs', () => {
     const levelOnly = metricsReadFor(new Set(['churnRisk', 'churnRisk.level', 'valueTier']));
     expect(levelOnly.columns).not.toBe('all');
     expect([...(levelOnly.columns as Set<string>)].sort()).toEqual(
-      ['bgnbdModelId', 'churnLevel', 'churnScore', 'currency', 'customerId', 'gammaGammaModelId', 'tenantId', 'valueTier'],
+      ['bgnbdModelId', 'churnLevel', 'churnScore', 'currency', 'customerId', 'gammaGammaModelId', 'valueTier'],
     );
     const reasons = metricsReadFor(new Set(['churnRisk', 'churnRisk.reasons', 'churnRisk.reasons.code']));
     expect(reasons.columns).toContain('churnReasons');

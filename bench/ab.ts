@@ -6,7 +6,11 @@
  * the order swapped every round, so whatever else the machine does falls on both alike. Each
  * slice's figure is the server process's CPU (user + system, /proc) per response. On this shared
  * 2-core machine a single slice moves by ±15 %; the medians and the paired rounds (how often the
- * working tree was cheaper) over 16–24 rounds show changes of 5 % and more.
+ * working tree was cheaper) over 16–24 rounds show changes of 5 % and more. With PostgreSQL on
+ * this machine, its CPU per response during each server's slices is reported too (all its
+ * processes, so nothing else should use it meanwhile).
+ *
+ * --scenario list | card | highRisk | recordOrder (one line item, a new idempotency key each).
  *
  * The base ref is checked out into a temporary git worktree (node_modules linked) and built
  * there; the working tree is built into dist/ as `npm start` builds it. Nothing is written.
@@ -23,7 +27,7 @@ import { Role } from '../server/auth/api-key.entity.js';
 import { createApiKey } from '../server/auth/keys.service.js';
 import { createOrm, sqlEm } from '../server/db/orm.js';
 import { databaseUrl } from './lib/database.js';
-import { procCpuMs } from './lib/proc.js';
+import { postgresCpuMs, procCpuMs } from './lib/proc.js';
 import { CLIENTELE } from './peers/queries.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -37,7 +41,7 @@ const { values: args } = parseArgs({
     database: { type: 'string', default: 'bench_load_100k' },
   },
 });
-const SCENARIOS = { list: 'List', card: 'Card', highRisk: 'HighRisk' } as const;
+const SCENARIOS = { list: 'List', card: 'Card', highRisk: 'HighRisk', recordOrder: 'RecordOrder' } as const;
 const operation = SCENARIOS[args.scenario as keyof typeof SCENARIOS];
 if (!operation) throw new Error(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}`);
 if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL (the PostgreSQL server holding the load benchmark data)');
@@ -89,8 +93,17 @@ async function main() {
     servers.push({ name: `working tree (on ${commit(root)})`, ...(await start(root, 4702)) });
 
     let next = 0;
-    const body = () =>
-      JSON.stringify({ operationName: operation, query: CLIENTELE[operation], variables: operation === 'Card' ? { id: customers[next++ % customers.length].id } : {} });
+    const runId = Date.now().toString(36);
+    const variables = (): Record<string, unknown> => {
+      const customerId = customers[next++ % customers.length].id;
+      if (operation === 'Card') return { id: customerId };
+      if (operation === 'RecordOrder') {
+        const item = { sku: 'AB-1', name: 'A/B item', category: 'Books', quantity: 1, unitPrice: '9.95' };
+        return { key: `ab-${runId}-${next}`, input: { customerId, channel: 'WEB', lineItems: [item] } };
+      }
+      return {};
+    };
+    const body = () => JSON.stringify({ operationName: operation, query: CLIENTELE[operation], variables: variables() });
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
     const slice = async (target: string, amount: number) => {
       let graphqlErrors = 0;
@@ -108,12 +121,17 @@ async function main() {
     console.log(`${args.scenario}: ${args.rounds} rounds of ${args.requests} requests at ${args.connections} connections, on ${args.database}`);
     for (const s of servers) await slice(s.url, 600); // warm-up: compiled documents, pools, JIT
     const perRequest: number[][] = servers.map(() => []);
+    // PostgreSQL's CPU during a slice is that server's: the two never run at once.
+    const postgresPerRequest: number[][] = servers.map(() => []);
     for (let round = 0; round < Number(args.rounds); round++) {
       for (const i of round % 2 ? [1, 0] : [0, 1]) {
         const before = procCpuMs(servers[i].child.pid!);
+        const postgresBefore = postgresCpuMs();
         const result = await slice(servers[i].url, Number(args.requests));
         if (result.errors || result.non2xx) throw new Error(`${servers[i].name}: ${result.errors} errors, ${result.non2xx} non-2xx responses`);
         perRequest[i].push((procCpuMs(servers[i].child.pid!) - before) / result.requests.total);
+        const postgresAfter = postgresCpuMs();
+        if (postgresBefore !== null && postgresAfter !== null) postgresPerRequest[i].push((postgresAfter - postgresBefore) / result.requests.total);
       }
       process.stderr.write(`\rround ${round + 1}/${args.rounds}`);
     }
@@ -124,6 +142,11 @@ async function main() {
       console.log(`${s.name}: CPU ms/req median ${median(perRequest[i]).toFixed(2)} (${perRequest[i].map((x) => x.toFixed(2)).join(' ')})`);
     }
     console.log(`working tree / base: ${(work / base).toFixed(3)} (medians); cheaper in ${cheaper} of ${perRequest[0].length} rounds`);
+    if (postgresPerRequest[0].length) {
+      const [pgBase, pgWork] = postgresPerRequest.map(median);
+      const pgCheaper = postgresPerRequest[1].filter((x, i) => x < postgresPerRequest[0][i]).length;
+      console.log(`PostgreSQL CPU ms/req median: base ${pgBase.toFixed(2)}, working tree ${pgWork.toFixed(2)}: ${(pgWork / pgBase).toFixed(3)}; cheaper in ${pgCheaper} of ${postgresPerRequest[0].length} rounds`);
+    }
   } finally {
     for (const s of servers) s.child.kill('SIGTERM');
     execFileSync('git', ['worktree', 'remove', '--force', baseDir], { cwd: root });

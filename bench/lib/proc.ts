@@ -1,5 +1,5 @@
 /** A child server's own figures from /proc (Linux): what bench/load.ts and bench/ab.ts report. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export function procRss(pid: number): { rssBytes: number; peakRssBytes: number } {
   try {
@@ -19,4 +19,28 @@ export function procCpuMs(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * CPU of every local PostgreSQL process (backends, and through the postmaster's child totals
+ * those that exited), in ms; null when none is visible (a remote server). Only differences
+ * between two readings mean anything, and only while nothing else uses the database.
+ */
+export function postgresCpuMs(): number | null {
+  let total = 0;
+  let found = false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes(' (postgres) ')) continue;
+      const fields = stat.replace(/^.*\) /s, '').split(' ');
+      // utime, stime, cutime, cstime
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+      found = true;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return found ? total : null;
 }

@@ -14,6 +14,7 @@ import { joinSql, sql, type Sql } from '../graphql/sql.js';
 import { dayNumber } from './summary.js';
 import { foldPurchaseHistory, pushAggregate, type AggregateRow, type Aggregates } from './scoring.js';
 import type { MetricsSettings } from './settings.js';
+import { pgArray } from '../db/prepared.js';
 
 /** Which customers a statement covers: a keyset batch (ids after `after`, in id order) or given ids. */
 export type CustomerScope =
@@ -32,14 +33,9 @@ export async function withoutJit<T>(em: Em, fn: (tx: Em) => Promise<T>): Promise
   });
 }
 
-/** Postgres array literal of uuids (validated by the caller's source: ids from the database or checked input). */
-export function uuidArray(ids: readonly string[]): string {
-  return `{${ids.join(',')}}`;
-}
-
 /** The scope as a condition on `column` (a customer id column). */
 export function scopeSql(scope: CustomerScope, column: string): Sql {
-  if (scope.kind === 'ids') return sql(`${column} = any(?::uuid[])`, [uuidArray(scope.ids)]);
+  if (scope.kind === 'ids') return sql(`${column} = any(?::uuid[])`, [pgArray(scope.ids)]);
   return joinSql(
     [scope.after ? sql(`${column} > ?::uuid`, [scope.after]) : sql(''), scope.upTo ? sql(`${column} <= ?::uuid`, [scope.upTo]) : sql('')],
     ' and ',

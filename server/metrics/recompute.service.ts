@@ -17,7 +17,7 @@ import { isUuid, newId } from '../db/ids.js';
 import { fit as fitBgNbd } from './bgnbd.js';
 import { combineChurnReasons, healthScore, type ChurnReason } from './churn.js';
 import { evaluateChurnReasons, loadChurnData, type ChurnScope } from './churn-providers.js';
-import { aggregateCustomers, allCustomerIds, appendAggregates, batchCustomerIds, scopeSql, uuidArray, unconvertedOrders, windowFor, withoutJit, type CustomerScope, type TenantMetricsContext, type Window } from './aggregate.js';
+import { aggregateCustomers, allCustomerIds, appendAggregates, batchCustomerIds, scopeSql, unconvertedOrders, windowFor, withoutJit, type CustomerScope, type TenantMetricsContext, type Window } from './aggregate.js';
 import { fit as fitGammaGamma } from './gamma-gamma.js';
 import { copyValue, MetricsPartitionRebuild, REBUILD_MIN_CUSTOMERS, type MetricsCopy } from './metrics-rebuild.js';
 import { lifecycleStage, type CustomerHistory } from './lifecycle.js';
@@ -28,6 +28,7 @@ import {
 } from './scoring.js';
 import { readForRescore, sameTenantContext, tenantContextFrom, type TenantRow } from './rescore-read.js';
 import { ValueModelKind } from './value-model.entity.js';
+import { pgArray } from '../db/prepared.js';
 
 export const AGGREGATE_BATCH = 10_000;
 export const WRITE_BATCH = 5_000;
@@ -637,7 +638,7 @@ export async function rescoreCustomers(
     const gone = customers.filter((c) => !c.exists).map((c) => c.id);
     if (gone.length) {
       // Merged away (or never there): a merged duplicate keeps no metrics of its own.
-      await em.execute('delete from customer_metrics where tenant_id = ? and customer_id = any(?::uuid[])', [tenantId, uuidArray(gone)]);
+      await em.execute('delete from customer_metrics where tenant_id = ? and customer_id = any(?::uuid[])', [tenantId, pgArray(gone)]);
     }
     // In id order, as the database sorts uuids (lower-case hex strings sort alike).
     const found = customers.filter((c) => c.exists).map((c) => c.id).sort();

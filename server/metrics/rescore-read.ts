@@ -7,7 +7,7 @@
  */
 import type { Em } from '../db/orm.js';
 import { sql, type Sql } from '../graphql/sql.js';
-import { aggregateSql, safeTimeZone, uuidArray, type TenantMetricsContext, type Window } from './aggregate.js';
+import { aggregateSql, safeTimeZone, type TenantMetricsContext, type Window } from './aggregate.js';
 import type { BgNbdParams } from './bgnbd.js';
 import { churnDataFromRows, churnDataSelects, loadOwnChurnData, type ChurnScope } from './churn-providers.js';
 import type { GammaGammaParams } from './gamma-gamma.js';
@@ -15,6 +15,7 @@ import type { MetricsJobSummary } from './metrics-job.entity.js';
 import type { Cutoffs, Models } from './scoring.js';
 import { resolveMetricsSettings } from './settings.js';
 import { ValueModelStatus } from './value-model.entity.js';
+import { pgArray, readRows } from '../db/prepared.js';
 
 /** The tenant columns metrics depend on (the request's principal carries them, read with its key). */
 export interface TenantRow {
@@ -114,14 +115,15 @@ export async function readForRescore(em: Em, tenant: TenantMetricsContext, w: Wi
          from unnest(?::uuid[]) as g (id)
          left join customer c on c.tenant_id = ? and c.id = g.id and c.merged_into_id is null
          left join customer_metrics m on m.tenant_id = ? and m.customer_id = g.id`,
-      [uuidArray(ids), tenantId, tenantId],
+      [pgArray(ids), tenantId, tenantId],
     ),
     sql(`select 'orders', a.customer_id, to_jsonb(a) from (${orders.text}) a`, orders.params),
   ];
   const churn = churnDataSelects(scope);
   if (churn) parts.push(churn);
   const [rows, own] = await Promise.all([
-    em.execute<Row[]>(parts.map((p) => p.text).join('\nunion all\n'), parts.flatMap((p) => p.params)),
+    // Prepared once per connection (readRows): planning this union was most of its cost.
+    readRows<Row>(em, parts.map((p) => p.text).join('\nunion all\n'), parts.flatMap((p) => p.params)),
     loadOwnChurnData(em, scope),
   ]);
   const tenantRow = rows.find((r) => r.kind === 'tenant');

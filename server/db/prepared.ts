@@ -23,8 +23,12 @@ export async function readRows<T = Record<string, unknown>>(em: Em, text: string
   if (!pool) return em.execute<T[]>(text, [...values]);
   countStatement();
   const statement = statementFor(text);
+  const started = Date.now();
   try {
-    return (await pool.query<T & pg.QueryResultRow>({ name: statement.name, text: statement.numbered, values: values as unknown[] })).rows;
+    const { rows } = await pool.query<T & pg.QueryResultRow>({ name: statement.name, text: statement.numbered, values: values as unknown[] });
+    // LOG_LEVEL=debug shows these with MikroORM's own queries.
+    em.config.getLogger().logQuery({ query: `${statement.numbered} -- prepared`, took: Date.now() - started, results: rows.length, level: 'info' });
+    return rows;
   } catch (error) {
     // "cached plan must not change result type": a table changed under a `select t.*` since the
     // statement was prepared (a migration while running). Prepare every text again, by new names.

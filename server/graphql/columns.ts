@@ -18,7 +18,8 @@ export interface ColumnReads {
  * way lack the other columns and must only be serialised (plain rows of a query, never flushed).
  *
  * `fields` comes from selectedPaths, which is cached per field node of a cached document, so the
- * answer is memoised on it: a list page asks once per request, not once per row.
+ * answer is memoised on it and the entity (each entity has one `reads`): a list page asks once per
+ * request, not once per row.
  */
 export function columnsFor(em: Em, entity: EntityClass<object>, fields: ReadonlySet<string>, reads: ColumnReads): readonly string[] | null {
   let byEntity = memo.get(fields);

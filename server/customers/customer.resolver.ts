@@ -2,9 +2,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ADMIN, WRITE } from '../auth/auth-checker.js';
 import type { Context } from '../context.js';
-import { columnsFor, connectionItemFields } from '../graphql/columns.js';
+import { connectionColumns } from '../graphql/columns.js';
 import { PageArgs } from '../graphql/connection.js';
-import { selectedPaths } from '../graphql/lookahead.js';
 import { readOnlyEm } from '../graphql/keyset-query.js';
 import { Contact } from './contact.entity.js';
 import { contactsByCustomerIds, createContact, removeContact, updateContact } from './contact.service.js';
@@ -37,7 +36,7 @@ export class CustomerResolver {
   ) {
     // A page is only serialised: plain rows (no entity hydration, the largest cost of a list
     // page) of only the columns its selection reads.
-    const columns = columnsFor(ctx.em, Customer, connectionItemFields(selectedPaths(info, 3)), CUSTOMER_READS);
+    const columns = connectionColumns(ctx.em, Customer, info, CUSTOMER_READS);
     return listCustomers(readOnlyEm(ctx.em), ctx.principal.tenantId, filter, orderBy, page, undefined, columns);
   }
 

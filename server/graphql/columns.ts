@@ -1,5 +1,7 @@
 import { ReferenceKind, type EntityClass } from '@mikro-orm/core';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Em } from '../db/orm.js';
+import { selectedPaths } from './lookahead.js';
 import type { SqlSortKey } from './sql.js';
 
 /** What a read of an entity's rows must fetch besides the columns of the selected fields. */
@@ -44,6 +46,11 @@ export function columnsFor(em: Em, entity: EntityClass<object>, fields: Readonly
   return answer;
 }
 const memo = new WeakMap<ReadonlySet<string>, Map<EntityClass<object>, readonly string[] | null>>();
+
+/** The columns a connection field (`nodes` / `edges.node` of `entity`) needs for its selection (columnsFor). */
+export function connectionColumns(em: Em, entity: EntityClass<object>, info: GraphQLResolveInfo, reads: ColumnReads): readonly string[] | null {
+  return columnsFor(em, entity, connectionItemFields(selectedPaths(info, 3)), reads);
+}
 
 /** The fields selected on the items of a connection (`nodes { … }`, `edges { node { … } }`), from selectedPaths(info, 3). */
 export function connectionItemFields(paths: ReadonlySet<string>): ReadonlySet<string> {

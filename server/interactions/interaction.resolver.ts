@@ -4,9 +4,8 @@ import { WRITE } from '../auth/auth-checker.js';
 import type { Context } from '../context.js';
 import { Customer } from '../customers/customer.entity.js';
 import { customersByIds } from '../customers/customer.service.js';
-import { columnsFor, connectionItemFields } from '../graphql/columns.js';
+import { connectionColumns } from '../graphql/columns.js';
 import { PageArgs } from '../graphql/connection.js';
-import { selectedPaths } from '../graphql/lookahead.js';
 import { Interaction } from './interaction.entity.js';
 import { InteractionConnection, InteractionFilter, LogInteractionInput } from './interaction.inputs.js';
 import { INTERACTION_READS, interactionCountsFor, interactionPageRequest, interactionPagesFor, listInteractions, logInteraction } from './interaction.service.js';
@@ -58,7 +57,7 @@ export class CustomerInteractionsResolver {
         const request = interactionPageRequest(page);
         // Only the columns the selection reads; the column list is part of the loader key, so two
         // selections with the same arguments (aliases) each get the columns they need.
-        const columns = columnsFor(em, Interaction, connectionItemFields(selectedPaths(info, 3)), INTERACTION_READS);
+        const columns = connectionColumns(em, Interaction, info, INTERACTION_READS);
         const counts = loaders.get<string, number>(`customer.interactions.count:${JSON.stringify(filter)}`, (ids) =>
           interactionCountsFor(em, principal.tenantId, ids, filter),
         );

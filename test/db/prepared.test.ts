@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOrm, sqlEm, type Orm } from '../../server/db/orm.js';
 import { pgArray, readRows } from '../../server/db/prepared.js';
 import { countSqlIn } from '../../server/db/sql-counter.js';
@@ -56,6 +56,18 @@ describe('readRows (named prepared statements on PostgreSQL, em.execute elsewher
     const mine = prepared.filter((p) => p.statement.includes('/* prepared once */'));
     expect(mine).toHaveLength(1);
     expect(mine[0].statement).toContain('where id = $1');
+  });
+
+  it.runIf(onPostgres)('shows prepared reads in the query log (LOG_LEVEL=debug) like MikroORM\'s own', async () => {
+    const em = sqlEm(orm);
+    const logged = vi.spyOn(em.config.getLogger(), 'logQuery');
+    try {
+      await readRows(em, 'select label from prepared_probe where id = ? /* logged */', [2]);
+      const entry = logged.mock.calls.map(([context]) => context).find((c) => c.query?.includes('/* logged */'));
+      expect(entry).toMatchObject({ query: expect.stringContaining('where id = $1'), results: 1 });
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('keeps answering when a table changes under a prepared `select *`', async () => {

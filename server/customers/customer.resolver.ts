@@ -4,6 +4,7 @@ import { ADMIN, WRITE } from '../auth/auth-checker.js';
 import type { Context } from '../context.js';
 import { connectionColumns } from '../graphql/columns.js';
 import { PageArgs } from '../graphql/connection.js';
+import { connectionItemFieldPaths } from '../graphql/lookahead.js';
 import { readOnlyEm } from '../graphql/keyset-query.js';
 import { Contact } from './contact.entity.js';
 import { contactsByCustomerIds, createContact, removeContact, updateContact } from './contact.service.js';
@@ -15,7 +16,7 @@ import {
   UpdateContactInput, UpdateCustomerInput, UpsertCustomerInput,
 } from './customer.inputs.js';
 import {
-  createCustomer, listCustomers, mergeCustomers, mergesOfMany, readCustomer, setArchived, updateCustomer, upsertCustomers,
+  createCustomer, customerPageJoins, listCustomers, mergeCustomers, mergesOfMany, readCustomer, setArchived, updateCustomer, upsertCustomers,
 } from './customer.service.js';
 import { CUSTOMER_READS, CustomerConnection, MergeCustomersPayload, RemoveContactPayload, UpsertCustomerResult } from './customer.types.js';
 
@@ -37,7 +38,13 @@ export class CustomerResolver {
     // A page is only serialised: plain rows (no entity hydration, the largest cost of a list
     // page) of only the columns its selection reads.
     const columns = connectionColumns(ctx.em, Customer, info, CUSTOMER_READS);
-    return listCustomers(readOnlyEm(ctx.em), ctx.principal.tenantId, filter, orderBy, page, undefined, columns);
+    const em = readOnlyEm(ctx.em);
+    // Fields other features read with the page statement (e.g. metrics), when selected.
+    const pageJoins = Object.entries(customerPageJoins).flatMap(([field, join]) => {
+      const paths = connectionItemFieldPaths(info, field);
+      return paths ? [join({ em, principal: ctx.principal }, paths)] : [];
+    });
+    return listCustomers(em, ctx.principal.tenantId, filter, orderBy, page, { columns, pageJoins });
   }
 
   @FieldResolver(() => [Contact])

@@ -2,7 +2,7 @@ import { ReferenceKind, type EntityClass, type EntityProperty } from '@mikro-orm
 import type { Em } from '../db/orm.js';
 import { selectList } from './columns.js';
 import type { PageRequest } from './connection.js';
-import { joinSql, keysetSql, orderSql, sql, type Sql, type SqlSortKey } from './sql.js';
+import { joinSql, keysetSql, limitSql, orderSql, sql, type Sql, type SqlSortKey } from './sql.js';
 import { pgArray, readRows } from '../db/prepared.js';
 
 export interface KeysetQuery<T> {
@@ -20,10 +20,8 @@ export interface KeysetQuery<T> {
 /** One page (size + 1 rows, to know whether more follow) of a tenant's rows in keyset order. */
 export async function fetchPage<T extends object>(em: Em, q: KeysetQuery<T>): Promise<T[]> {
   const where = joinSql([sql('t.tenant_id = ?', [q.tenantId]), q.where, keysetSql(q.keys, q.request, 't.id')], ' and ');
-  const rows = await readRows(em, `select t.* from ${q.table} t where ${where.text} order by ${orderSql(q.keys, q.request.backward, 't.id')} limit ?`, [
-    ...where.params,
-    q.request.size + 1,
-  ]);
+  const order = orderSql(q.keys, q.request.backward, 't.id');
+  const rows = await readRows(em, `select t.* from ${q.table} t where ${where.text} order by ${order} ${limitSql(q.request.size + 1)}`, where.params);
   return rows.map((row) => em.map(q.entity, row as never));
 }
 
@@ -59,10 +57,10 @@ export async function fetchPagesPerParent<T extends object>(
     `select t.* from unnest(?::uuid[]) with ordinality as p(parent_id__, ord__)
        cross join lateral (
          select ${selectList('t', q.columns, q.keys, [q.parentColumn])} from ${q.table} t where ${where.text}
-          order by ${orderSql(q.keys, q.request.backward, 't.id')} limit ?
+          order by ${orderSql(q.keys, q.request.backward, 't.id')} ${limitSql(q.request.size + 1)}
        ) t
       order by p.ord__, ${orderSql(q.keys, q.request.backward, 't.id')}`,
-    [pgArray(q.parentIds), ...where.params, q.request.size + 1],
+    [pgArray(q.parentIds), ...where.params],
   );
   const map = plainMapper(em, q.entity);
   const grouped = new Map<string, T[]>(q.parentIds.map((id) => [id, []]));
@@ -72,21 +70,24 @@ export async function fetchPagesPerParent<T extends object>(
 
 // ---------- plain rows for pages that are only read ----------
 
-/** Per ORM (metadata) and entity class: PGlite and PostgreSQL convert some values differently. */
-const mappers = new WeakMap<object, WeakMap<object, (row: Record<string, unknown>) => unknown>>();
+/** Per ORM (metadata), entity class and column prefix: PGlite and PostgreSQL convert some values differently. */
+const mappers = new WeakMap<object, WeakMap<object, Map<string, (row: Record<string, unknown>) => unknown>>>();
 
 /**
  * Maps a row to an object of `entity`'s class without MikroORM's hydration: no identity map, no
  * change tracking, no per-property accessors — values converted as the hydrator converts them
  * (custom types, dates, booleans). For rows that are only serialised to GraphQL, where entity
  * hydration was the largest single cost of a list page. The object keeps the class prototype, so
- * `instanceof` and class methods still work; it must not be flushed.
+ * `instanceof` and class methods still work; it must not be flushed. `prefix`: the row names each
+ * column `prefix` + column (an entity's columns among another table's in one statement).
  */
-export function plainMapper<T extends object>(em: Em, entity: EntityClass<T>): (row: Record<string, unknown>) => T {
+export function plainMapper<T extends object>(em: Em, entity: EntityClass<T>, prefix = ''): (row: Record<string, unknown>) => T {
   const metadata = em.getMetadata();
   let byEntity = mappers.get(metadata);
   if (!byEntity) mappers.set(metadata, (byEntity = new WeakMap()));
-  let map = byEntity.get(entity) as ((row: Record<string, unknown>) => T) | undefined;
+  let byPrefix = byEntity.get(entity);
+  if (!byPrefix) byEntity.set(entity, (byPrefix = new Map()));
+  let map = byPrefix.get(prefix) as ((row: Record<string, unknown>) => T) | undefined;
   if (map) return map;
   const meta = metadata.get(entity);
   const platform = em.getPlatform();
@@ -114,12 +115,12 @@ export function plainMapper<T extends object>(em: Em, entity: EntityClass<T>): (
   const shadow = Object.create(entity.prototype as object) as object;
   for (const [name] of convert) Object.defineProperty(shadow, name, { value: null, writable: true, configurable: true });
   const body = convert
-    .map(([name, field, fn], i) => `v = row[${JSON.stringify(field)}]; this[${JSON.stringify(name)}] = v == null ? null : ${fn ? `c[${i}](v)` : 'v'};`)
+    .map(([name, field, fn], i) => `v = row[${JSON.stringify(prefix + field)}]; this[${JSON.stringify(name)}] = v == null ? null : ${fn ? `c[${i}](v)` : 'v'};`)
     .join('\n');
   const PlainRow = new Function('c', `return function PlainRow(row) { let v;\n${body}\n}`)(convert.map(([, , fn]) => fn));
   PlainRow.prototype = shadow;
   map = (row) => new PlainRow(row) as T;
-  byEntity.set(entity, map as (row: Record<string, unknown>) => unknown);
+  byPrefix.set(prefix, map as (row: Record<string, unknown>) => unknown);
   return map;
 }
 

@@ -40,3 +40,31 @@ export function selectedPaths(info: GraphQLResolveInfo, depth = 2): ReadonlySet<
 
 /** Per field node, per depth. */
 const cache = new WeakMap<FieldNode, Map<number, ReadonlySet<string>>>();
+
+/**
+ * The paths selected under `field` of a connection's items (`nodes { field { … } }` and
+ * `edges { node { field { … } } }` together), as selectedPaths(…, 2) gives them at that field;
+ * null when the items do not select it. One set per field node of a cached document and field,
+ * so what callers memoise on the set (metricsReadFor) is computed once.
+ */
+export function connectionItemFieldPaths(info: GraphQLResolveInfo, field: string): ReadonlySet<string> | null {
+  const paths = selectedPaths(info, 5);
+  let byField = itemFieldPaths.get(paths);
+  if (!byField) itemFieldPaths.set(paths, (byField = new Map()));
+  if (byField.has(field)) return byField.get(field)!;
+  const found = new Set<string>();
+  let selected = false;
+  for (const item of ['nodes.', 'edges.node.']) {
+    const at = `${item}${field}`;
+    if (paths.has(at)) selected = true;
+    for (const path of paths) {
+      if (!path.startsWith(`${at}.`)) continue;
+      const below = path.slice(at.length + 1);
+      if (below.split('.').length <= 2) found.add(below);
+    }
+  }
+  const answer = selected ? found : null;
+  byField.set(field, answer);
+  return answer;
+}
+const itemFieldPaths = new WeakMap<ReadonlySet<string>, Map<string, ReadonlySet<string> | null>>();

@@ -15,6 +15,18 @@ export function joinSql(parts: Sql[], separator: string): Sql {
   return { text: kept.map((p) => `(${p.text})`).join(separator), params: kept.flatMap((p) => p.params) };
 }
 
+/**
+ * `limit n` with n in the text rather than a parameter, so that the generic plan of a prepared
+ * statement (readRows) knows how small a page is. With `limit $n` PostgreSQL assumed 10 % of the
+ * table: for a customer page with its metrics joined it chose a parallel plan (a worker started
+ * per request), and so it planned every execution anew instead (bench/README.md, Load). One text
+ * per page size. `n` is a size the server computed, checked here to be a whole number.
+ */
+export function limitSql(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a row limit: ${n}`);
+  return `limit ${n}`;
+}
+
 export type FieldKind = 'string' | 'id' | 'enum' | 'date' | 'decimal' | 'number';
 
 /** How a filter field maps onto SQL: a column (or expression) and how to compare it. */

@@ -7,6 +7,7 @@ import type { Principal } from '../auth/keys.service.js';
 import type { Loaders } from '../context.js';
 import type { Em } from '../db/orm.js';
 import { BadUserInputError, InputErrors } from '../graphql/errors.js';
+import type { CustomerPageJoin } from '../customers/customer.service.js';
 import { plainMapper } from '../graphql/keyset-query.js';
 import { compileFilter, joinSql, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
 import { checkCurrency } from '../graphql/validate.js';
@@ -63,34 +64,45 @@ export function metricsReadFor(paths: ReadonlySet<string>): MetricsRead {
 const readsBySelection = new WeakMap<ReadonlySet<string>, MetricsRead>();
 const readKeys = new Map<string, string>();
 
-const METRICS_MODELS_JOIN = `left join value_model bg on bg.tenant_id = m.tenant_id and bg.id = m.bgnbd_model_id
-       left join value_model gg on gg.tenant_id = m.tenant_id and gg.id = m.gamma_gamma_model_id`;
-
 /**
- * `select` list and `from` for customer_metrics rows as `m` with `read`'s columns, and the
- * parameters of the models they were scored with when the read needs them. Two columns come as
- * text, to be parsed only when needed: the churn reasons (when `churnRisk.reasons` is read) and
- * the model parameters (the same few models on every row: parsed once per model and statement by
- * ModelParams). Built from the entity metadata once per read.
+ * The select list of `read`'s customer_metrics columns over alias `m`, each named `prefix` +
+ * column, and the joins that bring the parameters of the models the rows were scored with when
+ * the read needs them (`prefix` + `bg_params__` / `gg_params__`). Two columns come as text, to be
+ * parsed only when needed: the churn reasons (when `churnRisk.reasons` is read) and the model
+ * parameters (the same few models on every row: parsed once per model and statement by
+ * ModelParams). Built from the entity metadata once per read, alias and prefix.
  */
-function metricsSelect(em: Em, read: MetricsRead): string {
-  let sql = metricsSelects.get(read.key);
-  if (!sql) {
-    const { columns } = read;
-    const meta = em.getMetadata().get(CustomerMetricsRecord);
-    const list = meta.props
-      .filter((p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1)
-      .filter((p) => columns === 'all' || columns.has(p.name as keyof CustomerMetricsRecord))
-      .map((p) => (p.fieldNames[0] === 'churn_reasons' ? 'm.churn_reasons::text as churn_reasons' : `m.${p.fieldNames[0]}`));
-    const models = columns === 'all' || columns.has('models');
-    sql = `${list.join(', ')}, ${models ? 'bg.params::text' : 'null'} as bg_params__, ${models ? 'gg.params::text' : 'null'} as gg_params__
-       from customer_metrics m
-       ${models ? METRICS_MODELS_JOIN : ''}`;
-    metricsSelects.set(read.key, sql);
-  }
-  return sql;
+function metricsColumns(em: Em, read: MetricsRead, m: string, prefix: string): { list: string; joins: string } {
+  const cacheKey = `${read.key} ${m} ${prefix}`;
+  let built = metricsColumnLists.get(cacheKey);
+  if (built) return built;
+  const { columns } = read;
+  const as = (column: string) => (prefix ? ` as "${prefix}${column}"` : '');
+  const list = em
+    .getMetadata()
+    .get(CustomerMetricsRecord)
+    .props.filter((p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1)
+    .filter((p) => columns === 'all' || columns.has(p.name as keyof CustomerMetricsRecord))
+    .map((p) => p.fieldNames[0])
+    .map((c) => (c === 'churn_reasons' ? `${m}.churn_reasons::text as "${prefix}churn_reasons"` : `${m}.${c}${as(c)}`));
+  const models = columns === 'all' || columns.has('models');
+  const [bg, gg] = [`${m}_bg`, `${m}_gg`];
+  list.push(`${models ? `${bg}.params::text` : 'null'} as "${prefix}bg_params__"`, `${models ? `${gg}.params::text` : 'null'} as "${prefix}gg_params__"`);
+  const joins = models
+    ? `left join value_model ${bg} on ${bg}.tenant_id = ${m}.tenant_id and ${bg}.id = ${m}.bgnbd_model_id
+       left join value_model ${gg} on ${gg}.tenant_id = ${m}.tenant_id and ${gg}.id = ${m}.gamma_gamma_model_id`
+    : '';
+  built = { list: list.join(', '), joins };
+  metricsColumnLists.set(cacheKey, built);
+  return built;
 }
-const metricsSelects = new Map<string, string>();
+const metricsColumnLists = new Map<string, { list: string; joins: string }>();
+
+/** `select` list and `from` for customer_metrics rows as `m` with `read`'s columns (metricsColumns). */
+function metricsSelect(em: Em, read: MetricsRead): string {
+  const { list, joins } = metricsColumns(em, read, 'm', '');
+  return `${list} from customer_metrics m ${joins}`;
+}
 
 /** Model parameters parsed once per model id within one statement's rows. */
 class ModelParams {
@@ -157,22 +169,61 @@ export async function metricsByValueAtRisk(em: Em, principal: Principal, first: 
 
 /** Rows of metricsSelect as GraphQL objects. */
 function metricsOfRows(em: Em, principal: Principal, rows: Record<string, unknown>[]): CustomerMetrics[] {
+  return metricsOfPrefixedRows(em, principal, rows, '') as CustomerMetrics[];
+}
+
+/**
+ * Rows with metricsColumns named `prefix` + column as GraphQL objects; null for a row without
+ * metrics (a LEFT JOIN that found none).
+ */
+function metricsOfPrefixedRows(em: Em, principal: Principal, rows: readonly Record<string, unknown>[], prefix: string): (CustomerMetrics | null)[] {
   const rate = resolveMetricsSettings(principal.tenant.settings).annualDiscountRate;
   const models = new ModelParams();
   // Always plain rows (never in the identity map): metrics rows are written by raw SQL only and
   // may be partial (the columns a selection needs). The mapper reads only the entity's columns.
-  const toRecord = plainMapper(em, CustomerMetricsRecord);
+  const toRecord = plainMapper(em, CustomerMetricsRecord, prefix);
+  const [idColumn, bgColumn, ggColumn] = [`${prefix}customer_id`, `${prefix}bg_params__`, `${prefix}gg_params__`];
   return rows.map((row) => {
+    if (row[idColumn] == null) return null;
     const record = toRecord(row);
     return CustomerMetrics.from(
       record,
       {
-        bgnbd: models.get<BgNbdParams>(record.bgnbdModelId, row.bg_params__),
-        gammaGamma: models.get<GammaGammaParams>(record.gammaGammaModelId, row.gg_params__),
+        bgnbd: models.get<BgNbdParams>(record.bgnbdModelId, row[bgColumn]),
+        gammaGamma: models.get<GammaGammaParams>(record.gammaGammaModelId, row[ggColumn]),
       },
       rate,
     );
   });
+}
+
+/** Metrics a customer page brought in its own statement (metricsPageJoin): set per page row. */
+const PAGE_METRICS = Symbol('metrics read with the page');
+
+/** The metrics the page statement read for this customer (null: it has none), or undefined when it read none. */
+export function pageMetrics(customer: object): CustomerMetrics | null | undefined {
+  return (customer as { [PAGE_METRICS]?: CustomerMetrics | null })[PAGE_METRICS];
+}
+
+/**
+ * A page of customers reads the metrics its selection asks for (`paths`, as selectedPaths under
+ * `metrics`) in the page statement: customer_metrics LEFT JOINed on the customer, the columns
+ * named `pm__…`. Customer.metrics then answers from the row at once — no statement, no DataLoader
+ * round, no promise per customer (bench/README.md, Load).
+ */
+export function metricsPageJoin(ctx: { em: Em; principal: Principal }, paths: ReadonlySet<string>): CustomerPageJoin {
+  const read = metricsReadFor(paths);
+  const { list, joins } = metricsColumns(ctx.em, read, 'pm', 'pm__');
+  return {
+    select: list,
+    join: `left join customer_metrics pm on pm.tenant_id = c.tenant_id and pm.customer_id = c.id ${joins}`,
+    attach(rows, customers) {
+      const metrics = metricsOfPrefixedRows(ctx.em, ctx.principal, rows, 'pm__');
+      customers.forEach((customer, i) => {
+        (customer as { [PAGE_METRICS]?: CustomerMetrics | null })[PAGE_METRICS] = metrics[i];
+      });
+    },
+  };
 }
 
 // ---------- customers(filter: { metrics: … }, orderBy: [{ field: PREDICTED_CLV … }]) ----------

@@ -347,23 +347,27 @@ export async function changeStaticMembers(
 // ---------- reading members ----------
 
 export function listMembers(em: Em, segment: Segment, filter: CustomerFilter | null | undefined, page: PageArgs) {
-  return listCustomers(em, segment.tenantId, filter, null, page, sql(
-    'exists (select 1 from segment_member sm where sm.tenant_id = c.tenant_id and sm.segment_id = ? and sm.customer_id = c.id)',
-    [segment.id],
-  ));
+  return listCustomers(em, segment.tenantId, filter, null, page, {
+    scope: sql(
+      'exists (select 1 from segment_member sm where sm.tenant_id = c.tenant_id and sm.segment_id = ? and sm.customer_id = c.id)',
+      [segment.id],
+    ),
+  });
 }
 
 /** Members at an instant: each customer's last entry or exit at or before it. */
 export function listMembersAt(em: Em, segment: Segment, at: Date, page: PageArgs) {
   if (Number.isNaN(at.getTime())) throw new BadUserInputError([{ path: 'at', message: 'is not a valid date' }]);
-  return listCustomers(em, segment.tenantId, null, null, page, sql(
-    `c.id in (select e.customer_id from (
-        select distinct on (e.customer_id) e.customer_id, e.change from segment_membership_event e
-         where e.tenant_id = c.tenant_id and e.segment_id = ? and e.occurred_at <= ?
-         order by e.customer_id, e.occurred_at desc, e.change desc) e
-      where e.change = 'ENTERED')`,
-    [segment.id, at],
-  ));
+  return listCustomers(em, segment.tenantId, null, null, page, {
+    scope: sql(
+      `c.id in (select e.customer_id from (
+          select distinct on (e.customer_id) e.customer_id, e.change from segment_membership_event e
+           where e.tenant_id = c.tenant_id and e.segment_id = ? and e.occurred_at <= ?
+           order by e.customer_id, e.occurred_at desc, e.change desc) e
+        where e.change = 'ENTERED')`,
+      [segment.id, at],
+    ),
+  });
 }
 
 export async function listChanges(em: Em, segment: Segment, since: Date, first: number): Promise<SegmentMembershipEvent[]> {

@@ -4,7 +4,7 @@ import { ADMIN, WRITE } from '../auth/auth-checker.js';
 import type { Context } from '../context.js';
 import { connectionColumns } from '../graphql/columns.js';
 import { PageArgs } from '../graphql/connection.js';
-import { connectionItemFieldPaths } from '../graphql/lookahead.js';
+import { childFieldPaths, connectionItemFieldPaths } from '../graphql/lookahead.js';
 import { readOnlyEm } from '../graphql/keyset-query.js';
 import { Contact } from './contact.entity.js';
 import { contactsByCustomerIds, createContact, removeContact, updateContact } from './contact.service.js';
@@ -16,15 +16,16 @@ import {
   UpdateContactInput, UpdateCustomerInput, UpsertCustomerInput,
 } from './customer.inputs.js';
 import {
-  createCustomer, customerPageJoins, listCustomers, mergeCustomers, mergesOfMany, readCustomer, setArchived, updateCustomer, upsertCustomers,
+  createCustomer, customerJoins, listCustomers, mergeCustomers, mergesOfMany, readCustomer, setArchived, updateCustomer, upsertCustomers,
+  type CustomerJoin,
 } from './customer.service.js';
 import { CUSTOMER_READS, CustomerConnection, MergeCustomersPayload, RemoveContactPayload, UpsertCustomerResult } from './customer.types.js';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Query(() => Customer, { description: 'One customer; NOT_FOUND when this tenant has no such id.' })
-  customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Customer> {
-    return readCustomer(ctx.em, ctx.principal.tenantId, id);
+  customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Customer> {
+    return readCustomer(ctx.em, ctx.principal.tenantId, id, 'id', joinsFor(ctx, (field) => childFieldPaths(info, field)));
   }
 
   @Query(() => CustomerConnection, { description: 'Customers, keyset-paginated. Archived ones only with filter.archived: true.' })
@@ -38,13 +39,8 @@ export class CustomerResolver {
     // A page is only serialised: plain rows (no entity hydration, the largest cost of a list
     // page) of only the columns its selection reads.
     const columns = connectionColumns(ctx.em, Customer, info, CUSTOMER_READS);
-    const em = readOnlyEm(ctx.em);
-    // Fields other features read with the page statement (e.g. metrics), when selected.
-    const pageJoins = Object.entries(customerPageJoins).flatMap(([field, join]) => {
-      const paths = connectionItemFieldPaths(info, field);
-      return paths ? [join({ em, principal: ctx.principal }, paths)] : [];
-    });
-    return listCustomers(em, ctx.principal.tenantId, filter, orderBy, page, { columns, pageJoins });
+    const pageJoins = joinsFor(ctx, (field) => connectionItemFieldPaths(info, field));
+    return listCustomers(readOnlyEm(ctx.em), ctx.principal.tenantId, filter, orderBy, page, { columns, pageJoins });
   }
 
   @FieldResolver(() => [Contact])
@@ -142,6 +138,14 @@ export class CustomerResolver {
     const [contacts] = await contactsByCustomerIds(ctx.em, ctx.principal.tenantId, [customerId]);
     return Object.assign(new RemoveContactPayload(), { removedId, contacts });
   }
+}
+
+/** What other features read with the customers' own statement (customerJoins) for the fields the selection asks for. */
+function joinsFor(ctx: Context, pathsOf: (field: string) => ReadonlySet<string> | null): CustomerJoin[] {
+  return Object.entries(customerJoins).flatMap(([field, join]) => {
+    const paths = pathsOf(field);
+    return paths ? [join({ em: readOnlyEm(ctx.em), principal: ctx.principal }, paths)] : [];
+  });
 }
 
 @Resolver(() => CustomFieldDefinition)

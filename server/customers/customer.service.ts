@@ -33,13 +33,18 @@ export async function getCustomer(em: Em, tenantId: string, id: string, path = '
 /**
  * One customer to read (the `customer` query): a plain select mapped by `em.map`, so with a
  * query's read-only EntityManager it is a plain row, without findOne's query builder and
- * entity hydration. Same row and NOT_FOUND as getCustomer, which writes keep using.
+ * entity hydration. Same row and NOT_FOUND as getCustomer, which writes keep using. `joins`: rows of
+ * other tables read with it for the fields selected (customerJoins).
  */
-export async function readCustomer(em: Em, tenantId: string, id: string, path = 'id'): Promise<Customer> {
+export async function readCustomer(em: Em, tenantId: string, id: string, path = 'id', joins: readonly CustomerJoin[] = []): Promise<Customer> {
   checkId(id, path);
-  const [row] = await readRows(em, 'select * from customer where tenant_id = ? and id = ?', [tenantId, id]);
+  const select = ['c.*', ...joins.map((j) => j.select)].join(', ');
+  const from = ['customer c', ...joins.map((j) => j.join)].join(' ');
+  const [row] = await readRows(em, `select ${select} from ${from} where c.tenant_id = ? and c.id = ?`, [tenantId, id]);
   if (!row) throw new NotFoundError('Customer', id);
-  return em.map(Customer, row);
+  const customer = em.map(Customer, row);
+  for (const join of joins) join.attach([row], [customer]);
+  return customer;
 }
 
 // ---------- reading lists ----------
@@ -138,26 +143,27 @@ export const customerSortExtensions: Record<string, { key: Omit<SqlSortKey, 'des
 export const customerJoinFilters: Record<string, { join: string; alias: string; compile: (value: any, path: string) => Sql }> = {};
 
 /**
- * Rows of another table a customer page reads in its own statement, for a field of its customers
- * (e.g. the metrics row): LEFT JOINed over alias `c` (no parameters), selected under aliases of
- * their own, and handed with the page's rows to `attach`, which leaves them on the customers for
- * that field's resolver. One statement less per page, and the field answers without a DataLoader.
+ * Rows of another table read in the customers' own statement (a page, or `customer(id)`) for a
+ * field of theirs, e.g. the metrics row: LEFT JOINed over alias `c` (no parameters), selected
+ * under aliases of their own, and handed with the rows to `attach`, which leaves them on the
+ * customers for that field's resolver. One statement less per read, and the field answers
+ * without a DataLoader round.
  */
-export interface CustomerPageJoin {
+export interface CustomerJoin {
   /** Select-list entries, each aliased (`pm.x as "pm__x"`). */
   select: string;
   /** LEFT JOINs over `c`. */
   join: string;
-  /** The page's rows (as read, before mapping) and their customers, in the same order. */
+  /** The rows as read (before mapping) and their customers, in the same order. */
   attach(rows: readonly Record<string, unknown>[], customers: readonly Customer[]): void;
 }
 
 /**
- * Page joins other features offer, by the Customer field they answer: given the request and the
- * paths selected under that field (selectedPaths form), the join. The customers query uses the
- * ones whose field its selection asks for.
+ * Joins other features offer, by the Customer field they answer: given the request and the paths
+ * selected under that field (selectedPaths form), the join. `customers` and `customer(id)` use the
+ * ones whose field the selection asks for.
  */
-export const customerPageJoins: Record<string, (ctx: { em: Em; principal: Principal }, paths: ReadonlySet<string>) => CustomerPageJoin> = {};
+export const customerJoins: Record<string, (ctx: { em: Em; principal: Principal }, paths: ReadonlySet<string>) => CustomerJoin> = {};
 
 export async function listCustomers(
   em: Em,
@@ -174,8 +180,8 @@ export async function listCustomers(
     scope?: Sql;
     /** Only these columns (columnsFor; the sort keys' are added), for rows that are only serialised; default all. */
     columns?: readonly string[] | null;
-    /** Rows of other tables read with the page (customerPageJoins). */
-    pageJoins?: readonly CustomerPageJoin[];
+    /** Rows of other tables read with the page (CustomerJoin). */
+    pageJoins?: readonly CustomerJoin[];
   } = {},
 ): Promise<InstanceType<typeof CustomerConnection>> {
   const order = orderBy?.length ? orderBy : [{ field: CustomerSortField.CREATED_AT, direction: SortDirection.DESC }];

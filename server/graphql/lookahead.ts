@@ -44,27 +44,39 @@ const cache = new WeakMap<FieldNode, Map<number, ReadonlySet<string>>>();
 /**
  * The paths selected under `field` of a connection's items (`nodes { field { … } }` and
  * `edges { node { field { … } } }` together), as selectedPaths(…, 2) gives them at that field;
- * null when the items do not select it. One set per field node of a cached document and field,
- * so what callers memoise on the set (metricsReadFor) is computed once.
+ * null when the items do not select it.
  */
 export function connectionItemFieldPaths(info: GraphQLResolveInfo, field: string): ReadonlySet<string> | null {
-  const paths = selectedPaths(info, 5);
-  let byField = itemFieldPaths.get(paths);
-  if (!byField) itemFieldPaths.set(paths, (byField = new Map()));
-  if (byField.has(field)) return byField.get(field)!;
+  return pathsBelow(selectedPaths(info, 5), [`nodes.${field}`, `edges.node.${field}`]);
+}
+
+/** The paths selected under the current field's `field`, as selectedPaths(…, 2) gives them there; null when not selected. */
+export function childFieldPaths(info: GraphQLResolveInfo, field: string): ReadonlySet<string> | null {
+  return pathsBelow(selectedPaths(info, 3), [field]);
+}
+
+/**
+ * The paths of `paths` below any of `fields` (two levels, relative), or null when none of them is
+ * selected. One set per (cached) `paths` and fields, so what callers memoise on the set
+ * (metricsReadFor) is computed once per document.
+ */
+function pathsBelow(paths: ReadonlySet<string>, fields: readonly string[]): ReadonlySet<string> | null {
+  const key = fields.join(' ');
+  let byFields = below.get(paths);
+  if (!byFields) below.set(paths, (byFields = new Map()));
+  if (byFields.has(key)) return byFields.get(key)!;
   const found = new Set<string>();
   let selected = false;
-  for (const item of ['nodes.', 'edges.node.']) {
-    const at = `${item}${field}`;
+  for (const at of fields) {
     if (paths.has(at)) selected = true;
     for (const path of paths) {
       if (!path.startsWith(`${at}.`)) continue;
-      const below = path.slice(at.length + 1);
-      if (below.split('.').length <= 2) found.add(below);
+      const rest = path.slice(at.length + 1);
+      if (rest.split('.').length <= 2) found.add(rest);
     }
   }
   const answer = selected ? found : null;
-  byField.set(field, answer);
+  byFields.set(key, answer);
   return answer;
 }
-const itemFieldPaths = new WeakMap<ReadonlySet<string>, Map<string, ReadonlySet<string> | null>>();
+const below = new WeakMap<ReadonlySet<string>, Map<string, ReadonlySet<string> | null>>();

@@ -3,14 +3,14 @@
  * the customer filter and sort fields, re-scoring after new orders, the demo's first
  * recompute and the `clientele metrics` command.
  */
-import { afterMergeHooks, customerFilterExtensions, customerJoinFilters, customerPageJoins, customerSortExtensions } from '../customers/customer.service.js';
+import { afterMergeHooks, customerFilterExtensions, customerJoinFilters, customerJoins, customerSortExtensions } from '../customers/customer.service.js';
 import type { Em } from '../db/orm.js';
 import { afterDemoSeed } from '../db/seed/demo.js';
 import { orderRecordedHooks } from '../orders/order.service.js';
 import './cli.js';
 import { createJob, runJob } from './jobs.service.js';
 import { MetricsJobTrigger } from './metrics-job.entity.js';
-import { compileMetricsFilter, METRIC_SORTS, METRICS_FILTER_JOIN, metricsPageJoin } from './metrics.service.js';
+import { compileMetricsFilter, METRIC_SORTS, METRICS_FILTER_JOIN, metricsJoin } from './metrics.service.js';
 import { rescoreCustomers } from './recompute.service.js';
 import { tenantKeysChanged } from '../auth/principal-cache.js';
 
@@ -22,7 +22,7 @@ export { registerChurnReasonProvider, type ChurnReasonProvider } from './churn-p
 customerFilterExtensions.metrics = compileMetricsFilter;
 customerJoinFilters.metrics = METRICS_FILTER_JOIN;
 Object.assign(customerSortExtensions, METRIC_SORTS);
-customerPageJoins.metrics = metricsPageJoin;
+customerJoins.metrics = metricsJoin;
 
 // A merge moves orders to the survivor: re-score it, and the duplicates (now without orders).
 afterMergeHooks.push(async (em: Em, tenantId: string, survivorId: string, mergedIds: string[]) => {

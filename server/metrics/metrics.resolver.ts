@@ -9,7 +9,7 @@ import { churnWatchlist, currentValueModel, demandForecast, lifecycleDistributio
 import { checkAsOf, createJob, getJob, listJobs, runJobInBackground } from './jobs.service.js';
 import { MetricsJob, MetricsJobTrigger } from './metrics-job.entity.js';
 import { MetricsSettingsInput } from './metrics.inputs.js';
-import { customerMetricsLoader, metricsReadFor, pageMetrics, readSettings, settingsView, updateSettings } from './metrics.service.js';
+import { customerMetricsLoader, metricsReadFor, prefetchedMetrics, readSettings, settingsView, updateSettings } from './metrics.service.js';
 import {
   ChurnWatchlistEntry, CustomerMetrics, DemandForecast, LifecycleCount, MetricsSettingsType, Pareto, RfmSegmentCount, TenantAnalytics,
 } from './metrics.types.js';
@@ -22,9 +22,9 @@ export class CustomerMetricsResolver {
     description: 'Value metrics as of the last recompute or re-scoring (null until the first). Batched across a page.',
   })
   metrics(@Root() customer: Customer, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): CustomerMetrics | null | Promise<CustomerMetrics | null> {
-    // Read with the customer's page (metricsPageJoin), or else batched: only the columns the
+    // Read with the customer (metricsJoin), or else batched: only the columns the
     // selection reads (one loader per distinct selection; a page has one).
-    const read = pageMetrics(customer);
+    const read = prefetchedMetrics(customer);
     if (read !== undefined) return read;
     return ctx.loaders.forField(info, () => customerMetricsLoader(ctx, metricsReadFor(selectedPaths(info)))).load(customer.id);
   }

@@ -7,7 +7,7 @@ import type { Principal } from '../auth/keys.service.js';
 import type { Loaders } from '../context.js';
 import type { Em } from '../db/orm.js';
 import { BadUserInputError, InputErrors } from '../graphql/errors.js';
-import type { CustomerPageJoin } from '../customers/customer.service.js';
+import type { CustomerJoin } from '../customers/customer.service.js';
 import { plainMapper } from '../graphql/keyset-query.js';
 import { compileFilter, joinSql, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
 import { checkCurrency } from '../graphql/validate.js';
@@ -197,21 +197,21 @@ function metricsOfPrefixedRows(em: Em, principal: Principal, rows: readonly Reco
   });
 }
 
-/** Metrics a customer page brought in its own statement (metricsPageJoin): set per page row. */
-const PAGE_METRICS = Symbol('metrics read with the page');
+/** Metrics read in the customers' own statement (metricsJoin), left on each customer. */
+const PREFETCHED_METRICS = Symbol('metrics read with the customer');
 
-/** The metrics the page statement read for this customer (null: it has none), or undefined when it read none. */
-export function pageMetrics(customer: object): CustomerMetrics | null | undefined {
-  return (customer as { [PAGE_METRICS]?: CustomerMetrics | null })[PAGE_METRICS];
+/** The metrics read with this customer (null: it has none), or undefined when none were read with it. */
+export function prefetchedMetrics(customer: object): CustomerMetrics | null | undefined {
+  return (customer as { [PREFETCHED_METRICS]?: CustomerMetrics | null })[PREFETCHED_METRICS];
 }
 
 /**
- * A page of customers reads the metrics its selection asks for (`paths`, as selectedPaths under
- * `metrics`) in the page statement: customer_metrics LEFT JOINed on the customer, the columns
- * named `pm__…`. Customer.metrics then answers from the row at once — no statement, no DataLoader
- * round, no promise per customer (bench/README.md, Load).
+ * Customers (a page, or one) read the metrics their selection asks for (`paths`, as selectedPaths
+ * under `metrics`) in their own statement: customer_metrics LEFT JOINed on the customer, the
+ * columns named `pm__…`. Customer.metrics then answers from the row at once — no statement, no
+ * DataLoader round, no promise per customer (bench/README.md, Load).
  */
-export function metricsPageJoin(ctx: { em: Em; principal: Principal }, paths: ReadonlySet<string>): CustomerPageJoin {
+export function metricsJoin(ctx: { em: Em; principal: Principal }, paths: ReadonlySet<string>): CustomerJoin {
   const read = metricsReadFor(paths);
   const { list, joins } = metricsColumns(ctx.em, read, 'pm', 'pm__');
   return {
@@ -220,7 +220,7 @@ export function metricsPageJoin(ctx: { em: Em; principal: Principal }, paths: Re
     attach(rows, customers) {
       const metrics = metricsOfPrefixedRows(ctx.em, ctx.principal, rows, 'pm__');
       customers.forEach((customer, i) => {
-        (customer as { [PAGE_METRICS]?: CustomerMetrics | null })[PAGE_METRICS] = metrics[i];
+        (customer as { [PREFETCHED_METRICS]?: CustomerMetrics | null })[PREFETCHED_METRICS] = metrics[i];
       });
     },
   };

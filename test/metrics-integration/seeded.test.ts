@@ -302,7 +302,7 @@ describe('metrics read only the columns a selection needs', () => {
     }
   });
 
-  it('reads a page’s metrics in the page statement with the same answers as batched per customer', async () => {
+  it('reads metrics in the customers’ own statement (a page, one customer) with the answers of the batched read', async () => {
     const fields = [...(await metricsSelections()).values()].join(' ');
     // The newest customer has no metrics yet: its LEFT JOIN finds none.
     const created = await s.gql('mutation { createCustomer(input: { name: "Not scored yet" }) { id } }');
@@ -313,10 +313,21 @@ describe('metrics read only the columns a selection needs', () => {
     const pageRows = listed.data.customers.edges.map((e: any) => e.node) as { id: string; metrics: unknown }[];
     expect(pageRows[0]).toEqual({ id: created.data.createCustomer.id, metrics: null });
     expect(pageRows.filter((n) => n.metrics !== null).length).toBeGreaterThan(50);
-    // customer(id) resolves metrics through the DataLoader: one batched statement for all of them.
-    const one = await s.gql(`{ ${pageRows.map((n, i) => `c${i}: customer(id: "${n.id}") { id metrics { ${fields} } }`).join(' ')} }`);
+    // A segment's customers come without joins: their metrics go through the DataLoader (one batch).
+    const segment = await s.gql(`mutation { createSegment(input: { name: "Everyone", kind: DYNAMIC, rule: { createdAt: { lte: "2100-01-01T00:00:00Z" } } }) { id } }`);
+    expect(segment.errors).toBeUndefined();
+    const members = await s.gql(`query($id: ID!) { segment(id: $id) { customers(first: 80) { nodes { id metrics { ${fields} } } } } }`, {
+      id: segment.data.createSegment.id,
+    });
+    expect(members.errors).toBeUndefined();
+    const batched = new Map((members.data.segment.customers.nodes as { id: string }[]).map((n) => [n.id, n]));
+    expect(pageRows.filter((n) => batched.has(n.id)).length).toBe(80);
+    expect(pageRows).toEqual(pageRows.map((n) => batched.get(n.id)));
+    // customer(id) joins the metrics too: one statement for the customer and its metrics each.
+    const one = await s.gql(`{ ${pageRows.slice(0, 5).map((n, i) => `c${i}: customer(id: "${n.id}") { id metrics { ${fields} } }`).join(' ')} }`);
     expect(one.errors).toBeUndefined();
-    expect(pageRows).toEqual(pageRows.map((_, i) => one.data[`c${i}`]));
+    expect(one.extensions?.sqlStatements).toBe(1 + 5);
+    expect(pageRows.slice(0, 5)).toEqual(pageRows.slice(0, 5).map((_, i) => one.data[`c${i}`]));
   });
 });
 

@@ -5,7 +5,7 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth/auth-checker.js';
 import { withPlainFieldResolvers, withSyncTypeResolvers } from './graphql/execution.js';
 import { CustomerResolver, CustomFieldResolver } from './customers/customer.resolver.js';
-import { CustomerInteractionsResolver, InteractionResolver } from './interactions/interaction.resolver.js';
+import { CustomerInteractionsResolver, InteractionResolver } from './interactions/index.js';
 import { CustomerOrdersResolver, OrderResolver } from './orders/order.resolver.js';
 import { OrderImportResolver } from './orders/import.resolver.js';
 import {

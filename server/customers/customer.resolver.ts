@@ -4,7 +4,7 @@ import { ADMIN, WRITE } from '../auth/auth-checker.js';
 import type { Context } from '../context.js';
 import { connectionColumns } from '../graphql/columns.js';
 import { PageArgs } from '../graphql/connection.js';
-import { childFieldPaths, connectionItemFieldPaths } from '../graphql/lookahead.js';
+import { childField, connectionItemField, type SelectedField } from '../graphql/lookahead.js';
 import { readOnlyEm } from '../graphql/keyset-query.js';
 import { Contact } from './contact.entity.js';
 import { contactsByCustomerIds, createContact, removeContact, updateContact } from './contact.service.js';
@@ -25,7 +25,7 @@ import { CUSTOMER_READS, CustomerConnection, MergeCustomersPayload, RemoveContac
 export class CustomerResolver {
   @Query(() => Customer, { description: 'One customer; NOT_FOUND when this tenant has no such id.' })
   customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Customer> {
-    return readCustomer(ctx.em, ctx.principal.tenantId, id, 'id', joinsFor(ctx, (field) => childFieldPaths(info, field)));
+    return readCustomer(ctx.em, ctx.principal.tenantId, id, 'id', joinsFor(ctx, info, (field) => childField(info, field)));
   }
 
   @Query(() => CustomerConnection, { description: 'Customers, keyset-paginated. Archived ones only with filter.archived: true.' })
@@ -39,7 +39,7 @@ export class CustomerResolver {
     // A page is only serialised: plain rows (no entity hydration, the largest cost of a list
     // page) of only the columns its selection reads.
     const columns = connectionColumns(ctx.em, Customer, info, CUSTOMER_READS);
-    const pageJoins = joinsFor(ctx, (field) => connectionItemFieldPaths(info, field));
+    const pageJoins = joinsFor(ctx, info, (field) => connectionItemField(info, field));
     return listCustomers(readOnlyEm(ctx.em), ctx.principal.tenantId, filter, orderBy, page, { columns, pageJoins });
   }
 
@@ -141,10 +141,10 @@ export class CustomerResolver {
 }
 
 /** What other features read with the customers' own statement (customerJoins) for the fields the selection asks for. */
-function joinsFor(ctx: Context, pathsOf: (field: string) => ReadonlySet<string> | null): CustomerJoin[] {
+function joinsFor(ctx: Context, info: GraphQLResolveInfo, selected: (field: string) => SelectedField | null): CustomerJoin[] {
   return Object.entries(customerJoins).flatMap(([field, join]) => {
-    const paths = pathsOf(field);
-    return paths ? [join({ em: readOnlyEm(ctx.em), principal: ctx.principal }, paths)] : [];
+    const selection = selected(field);
+    return (selection && join({ em: readOnlyEm(ctx.em), principal: ctx.principal, loaders: ctx.loaders, info }, selection)) || [];
   });
 }
 

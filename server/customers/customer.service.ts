@@ -1,4 +1,7 @@
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { SelectedField } from '../graphql/lookahead.js';
+import type { Loaders } from '../context.js';
 import type { Principal } from '../auth/keys.service.js';
 import type { Em } from '../db/orm.js';
 import { isUuid, newId } from '../db/ids.js';
@@ -159,11 +162,19 @@ export interface CustomerJoin {
 }
 
 /**
- * Joins other features offer, by the Customer field they answer: given the request and the paths
- * selected under that field (selectedPaths form), the join. `customers` and `customer(id)` use the
- * ones whose field the selection asks for.
+ * Joins other features offer, by the Customer field they answer: given the request and what is
+ * selected under that field, the join, or null to leave the field to its resolver's own read.
+ * `customers` and `customer(id)` use the ones whose field the selection asks for.
  */
-export const customerJoins: Record<string, (ctx: { em: Em; principal: Principal }, paths: ReadonlySet<string>) => CustomerJoin> = {};
+export const customerJoins: Record<string, (request: JoinRequest, field: SelectedField) => CustomerJoin | null> = {};
+
+/** What a join is built for: the request's read-only EntityManager, principal and loaders, and the customers field's resolve info. */
+export interface JoinRequest {
+  em: Em;
+  principal: Principal;
+  loaders: Loaders;
+  info: GraphQLResolveInfo;
+}
 
 export async function listCustomers(
   em: Em,

@@ -160,3 +160,54 @@ export async function countPerParent(
   const byParent = new Map(rows.map((r) => [String(r.parent), Number(r.count)]));
   return parentIds.map((id) => byParent.get(id) ?? 0);
 }
+
+// ---------- the same page per parent, inside the parents' own statement ----------
+
+/** Column types whose JSON form is what `pg` gives for the column read plainly; every other type is read as its text. */
+const JSON_NATIVE = /^(json|jsonb|bool|boolean|smallint|int|int2|int4|integer|real|float|float4|float8|double( precision)?)$|\[\]$/i;
+
+/**
+ * fetchPagesPerParent's page (same columns, order and limit) for each row of another statement,
+ * inside that statement: a LEFT JOIN LATERAL over the parent alias `parent` that aggregates each
+ * parent's page into one JSON value, selected as `<alias>__rows`. Values keep the types a plain
+ * read through `pg` has: booleans, whole and floating numbers, arrays and json(b) as JSON; every
+ * other column (uuid, text, timestamps, numeric, bigint) as its text. `rowsOf` maps a row of the
+ * parent statement to its page of plain rows (see plainMapper). First pages only (no cursor).
+ */
+export function childPageJoin<T extends object>(
+  em: Em,
+  q: Omit<KeysetQuery<T>, 'tenantId' | 'where'> & { parentColumn: string; alias: string; parent: string },
+): { select: string; join: string; rowsOf: (row: Record<string, unknown>) => T[] } {
+  if (q.request.cursor !== null || q.request.backward) throw new Error('childPageJoin reads first pages only');
+  const props = (Object.values(em.getMetadata().get(q.entity).properties) as EntityProperty<T>[]).filter(
+    (p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1,
+  );
+  const columnType = new Map(props.map((p) => [p.fieldNames[0], String(p.columnTypes?.[0] ?? '')]));
+  const read = q.columns
+    ? [...new Set([...q.columns, q.parentColumn, ...q.keys.map((k) => k.expr.replace(/^t\./, ''))])]
+    : [...columnType.keys()];
+  const values = read.map((c) => (JSON_NATIVE.test(columnType.get(c) ?? '') ? `t."${c}"` : `t."${c}"::text`));
+  const order = orderSql(q.keys, false, 't.id');
+  const join = `left join lateral (
+      select json_agg(json_build_array(${values.join(', ')}) order by ${order}) as rows
+        from (select ${read.map((c) => `t."${c}"`).join(', ')} from ${q.table} t
+               where t.tenant_id = ${q.parent}.tenant_id and t.${q.parentColumn} = ${q.parent}.id
+               order by ${order} ${limitSql(q.request.size + 1)}) t
+    ) ${q.alias} on true`;
+  const map = plainMapper(em, q.entity);
+  const name = `${q.alias}__rows`;
+  return {
+    select: `${q.alias}.rows as "${name}"`,
+    join,
+    rowsOf(row) {
+      const value = row[name];
+      const rows = (typeof value === 'string' ? JSON.parse(value) : value) as unknown[][] | null;
+      if (!rows) return [];
+      return rows.map((cells) => {
+        const plain: Record<string, unknown> = {};
+        for (let i = 0; i < read.length; i++) plain[read[i]] = cells[i];
+        return map(plain);
+      });
+    },
+  };
+}

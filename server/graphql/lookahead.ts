@@ -41,42 +41,68 @@ export function selectedPaths(info: GraphQLResolveInfo, depth = 2): ReadonlySet<
 /** Per field node, per depth. */
 const cache = new WeakMap<FieldNode, Map<number, ReadonlySet<string>>>();
 
-/**
- * The paths selected under `field` of a connection's items (`nodes { field { … } }` and
- * `edges { node { field { … } } }` together), as selectedPaths(…, 2) gives them at that field;
- * null when the items do not select it.
- */
-export function connectionItemFieldPaths(info: GraphQLResolveInfo, field: string): ReadonlySet<string> | null {
-  return pathsBelow(selectedPaths(info, 5), [`nodes.${field}`, `edges.node.${field}`]);
+/** A field selected below the current one (customerJoins): what is selected under it, and its nodes in the document. */
+export interface SelectedField {
+  /** Paths under the field, three levels (selectedPaths form, relative to it). */
+  paths: ReadonlySet<string>;
+  /** Its field nodes (more than one with aliases or repeated selections). */
+  nodes: readonly FieldNode[];
 }
 
-/** The paths selected under the current field's `field`, as selectedPaths(…, 2) gives them there; null when not selected. */
-export function childFieldPaths(info: GraphQLResolveInfo, field: string): ReadonlySet<string> | null {
-  return pathsBelow(selectedPaths(info, 3), [field]);
+/** `field` on a connection's items (`nodes { field }` and `edges { node { field } }` together), or null when not selected. */
+export function connectionItemField(info: GraphQLResolveInfo, field: string): SelectedField | null {
+  return selectedBelow(info, [`nodes.${field}`, `edges.node.${field}`]);
+}
+
+/** The current field's `field`, or null when not selected. */
+export function childField(info: GraphQLResolveInfo, field: string): SelectedField | null {
+  return selectedBelow(info, [field]);
 }
 
 /**
- * The paths of `paths` below any of `fields` (two levels, relative), or null when none of them is
- * selected. One set per (cached) `paths` and fields, so what callers memoise on the set
- * (metricsReadFor) is computed once per document.
+ * What is selected at any of `at` (dotted paths from the current field), or null when none is.
+ * Per (cached) document field node and paths, so what callers memoise on `paths` (metricsReadFor)
+ * is computed once per document.
  */
-function pathsBelow(paths: ReadonlySet<string>, fields: readonly string[]): ReadonlySet<string> | null {
-  const key = fields.join(' ');
-  let byFields = below.get(paths);
-  if (!byFields) below.set(paths, (byFields = new Map()));
-  if (byFields.has(key)) return byFields.get(key)!;
-  const found = new Set<string>();
-  let selected = false;
-  for (const at of fields) {
-    if (paths.has(at)) selected = true;
-    for (const path of paths) {
-      if (!path.startsWith(`${at}.`)) continue;
-      const rest = path.slice(at.length + 1);
-      if (rest.split('.').length <= 2) found.add(rest);
+function selectedBelow(info: GraphQLResolveInfo, at: readonly string[]): SelectedField | null {
+  const depth = Math.max(...at.map((path) => path.split('.').length));
+  const paths = selectedPaths(info, depth + 3);
+  const key = at.join(' ');
+  let byAt = below.get(paths);
+  if (!byAt) below.set(paths, (byAt = new Map()));
+  if (byAt.has(key)) return byAt.get(key)!;
+  let answer: SelectedField | null = null;
+  if (at.some((path) => paths.has(path))) {
+    const found = new Set<string>();
+    for (const path of at) {
+      for (const selected of paths) if (selected.startsWith(`${path}.`)) found.add(selected.slice(path.length + 1));
     }
+    answer = { paths: found, nodes: at.flatMap((path) => fieldNodesAt(info, path.split('.'))) };
   }
-  const answer = selected ? found : null;
-  byFields.set(key, answer);
+  byAt.set(key, answer);
   return answer;
 }
-const below = new WeakMap<ReadonlySet<string>, Map<string, ReadonlySet<string> | null>>();
+const below = new WeakMap<ReadonlySet<string>, Map<string, SelectedField | null>>();
+
+/** The field nodes at `path` below the current field, through inline fragments and fragment spreads. */
+function fieldNodesAt(info: GraphQLResolveInfo, path: readonly string[]): FieldNode[] {
+  let level: FieldNode[] = [...info.fieldNodes];
+  for (const name of path) {
+    const next: FieldNode[] = [];
+    const visit = (set: SelectionSetNode | undefined, seen: Set<string>) => {
+      for (const selection of set?.selections ?? []) {
+        if (selection.kind === 'Field') {
+          if (selection.name.value === name) next.push(selection);
+        } else if (selection.kind === 'InlineFragment') {
+          visit(selection.selectionSet, seen);
+        } else if (!seen.has(selection.name.value)) {
+          seen.add(selection.name.value);
+          visit(info.fragments[selection.name.value]?.selectionSet, seen);
+        }
+      }
+    };
+    for (const node of level) visit(node.selectionSet, new Set());
+    level = next;
+  }
+  return level;
+}

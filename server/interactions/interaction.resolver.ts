@@ -8,7 +8,9 @@ import { connectionColumns } from '../graphql/columns.js';
 import { PageArgs } from '../graphql/connection.js';
 import { Interaction } from './interaction.entity.js';
 import { InteractionConnection, InteractionFilter, LogInteractionInput } from './interaction.inputs.js';
-import { INTERACTION_READS, interactionCountsFor, interactionPageRequest, interactionPagesFor, listInteractions, logInteraction } from './interaction.service.js';
+import {
+  INTERACTION_READS, interactionCountLoader, interactionPageRequest, interactionPagesFor, listInteractions, logInteraction, prefetchedInteractions,
+} from './interaction.service.js';
 
 type InteractionPage = InstanceType<typeof InteractionConnection>;
 
@@ -50,7 +52,10 @@ export class CustomerInteractionsResolver {
     @Arg('filter', () => InteractionFilter, { nullable: true }) filter: InteractionFilter | null,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<InteractionPage> {
+  ): InteractionPage | Promise<InteractionPage> {
+    // Read with the customer (interactionsJoin), or else batched across the customers.
+    const read = prefetchedInteractions(customer, info.fieldNodes[0]);
+    if (read) return read;
     const { em, principal, loaders } = ctx;
     return loaders
       .forField(info, () => {
@@ -58,9 +63,7 @@ export class CustomerInteractionsResolver {
         // Only the columns the selection reads; the column list is part of the loader key, so two
         // selections with the same arguments (aliases) each get the columns they need.
         const columns = connectionColumns(em, Interaction, info, INTERACTION_READS);
-        const counts = loaders.get<string, number>(`customer.interactions.count:${JSON.stringify(filter)}`, (ids) =>
-          interactionCountsFor(em, principal.tenantId, ids, filter),
-        );
+        const counts = interactionCountLoader(ctx, filter);
         return loaders.get<string, InteractionPage>(`customer.interactions:${JSON.stringify([page, filter, columns])}`, (ids) =>
           interactionPagesFor(em, principal.tenantId, ids, filter, request, (id) => counts.load(id), columns),
         );

@@ -7,7 +7,8 @@ import type { Principal } from '../auth/keys.service.js';
 import type { Loaders } from '../context.js';
 import type { Em } from '../db/orm.js';
 import { BadUserInputError, InputErrors } from '../graphql/errors.js';
-import type { CustomerJoin } from '../customers/customer.service.js';
+import type { CustomerJoin, JoinRequest } from '../customers/customer.service.js';
+import type { SelectedField } from '../graphql/lookahead.js';
 import { plainMapper } from '../graphql/keyset-query.js';
 import { compileFilter, joinSql, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
 import { checkCurrency } from '../graphql/validate.js';
@@ -206,13 +207,13 @@ export function prefetchedMetrics(customer: object): CustomerMetrics | null | un
 }
 
 /**
- * Customers (a page, or one) read the metrics their selection asks for (`paths`, as selectedPaths
- * under `metrics`) in their own statement: customer_metrics LEFT JOINed on the customer, the
+ * Customers (a page, or one) read the metrics their selection asks for (`field`: `metrics`) in
+ * their own statement: customer_metrics LEFT JOINed on the customer, the
  * columns named `pm__…`. Customer.metrics then answers from the row at once — no statement, no
  * DataLoader round, no promise per customer (bench/README.md, Load).
  */
-export function metricsJoin(ctx: { em: Em; principal: Principal }, paths: ReadonlySet<string>): CustomerJoin {
-  const read = metricsReadFor(paths);
+export function metricsJoin(ctx: JoinRequest, field: SelectedField): CustomerJoin {
+  const read = metricsReadFor(field.paths);
   const { list, joins } = metricsColumns(ctx.em, read, 'pm', 'pm__');
   return {
     select: list,

@@ -33,9 +33,45 @@ describe('customers with nested relations (no N+1)', () => {
     expect(nodes.some((n) => n.contacts.length > 0)).toBe(true);
     expect(nodes.filter((n) => n.orders.nodes.length === 3).length).toBeGreaterThan(10);
     expect(nodes.every((n) => n.orders.nodes.length <= 3 && n.interactions.nodes.length <= 3)).toBe(true);
-    // auth + customers + contacts + interactions + orders
-    expect(one.extensions?.sqlStatements).toBe(5);
+    // auth + customers with their interactions + contacts + orders
+    expect(one.extensions?.sqlStatements).toBe(4);
     expect(hundred.extensions?.sqlStatements).toBe(one.extensions?.sqlStatements);
+  });
+
+  it('reads one interactions field in the customers’ statement with the answers of the batched read', async () => {
+    const connection = (first: number) =>
+      `interactions(first: ${first}) { totalCount nodes { id type channel direction subject body occurredAt durationSeconds outcome agent createdAt customer { id } }
+        edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }`;
+    for (const first of [1, 3, 0]) {
+      const joined = await s.gql(`{ customers(first: 60, orderBy: [{ field: NAME, direction: ASC }]) { nodes { id a: ${connection(first)} } } }`);
+      // Two interactions fields (aliases) are each left to their own batched read.
+      const batched = await s.gql(`{ customers(first: 60, orderBy: [{ field: NAME, direction: ASC }]) { nodes { id a: ${connection(first)} b: interactions(first: 1) { nodes { id } } } } }`);
+      expect(joined.errors).toBeUndefined();
+      expect(batched.errors).toBeUndefined();
+      type Node = { id: string; a: { nodes: unknown[]; pageInfo: { hasNextPage: boolean } } };
+      const nodes = joined.data.customers.nodes as Node[];
+      expect(nodes).toEqual((batched.data.customers.nodes as Node[]).map(({ id, a }) => ({ id, a })));
+      if (first > 0) expect(nodes.filter((n) => n.a.nodes.length === first && n.a.pageInfo.hasNextPage).length).toBeGreaterThan(5);
+    }
+    // auth + customers with their interactions (+ the counts for totalCount, batched)
+    const one = await s.gql(`{ customers(first: 60) { nodes { id interactions(first: 3) { nodes { id } } } } }`);
+    expect(one.extensions?.sqlStatements).toBe(2);
+  });
+
+  it('reads a customer’s interactions with the customer, and leaves a filtered or bad page to its own read', async () => {
+    const list = await s.gql(`{ customers(first: 30, orderBy: [{ field: NAME, direction: ASC }]) { nodes { id interactions(first: 2) { nodes { id occurredAt } } } } }`);
+    expect(list.errors).toBeUndefined();
+    const withSome = (list.data.customers.nodes as { id: string; interactions: { nodes: unknown[] } }[]).find((n) => n.interactions.nodes.length === 2)!;
+    const card = await s.gql(`query($id: ID!) { customer(id: $id) { id interactions(first: 2) { nodes { id occurredAt } } } }`, { id: withSome.id });
+    expect(card.errors).toBeUndefined();
+    expect(card.data.customer).toEqual(withSome);
+    expect(card.extensions?.sqlStatements).toBe(2);
+    const filtered = await s.gql(`query($id: ID!) { customer(id: $id) { interactions(first: 2, filter: { type: { eq: CALL } }) { nodes { type } } } }`, { id: withSome.id });
+    expect(filtered.errors).toBeUndefined();
+    expect(filtered.extensions?.sqlStatements).toBe(3);
+    for (const n of filtered.data.customer.interactions.nodes) expect(n.type).toBe('CALL');
+    const tooMany = await s.gql(`{ customers(first: 2) { nodes { id interactions(first: 500) { nodes { id } } } } }`);
+    expect(tooMany.errors?.[0]).toMatchObject({ path: ['customers', 'nodes', 0, 'interactions'], extensions: { code: 'BAD_USER_INPUT' } });
   });
 
   it('loads the customers of a page of orders or interactions in one batched statement', async () => {

@@ -6,7 +6,7 @@ import { authChecker } from './auth/auth-checker.js';
 import { withPlainFieldResolvers, withSyncTypeResolvers } from './graphql/execution.js';
 import { CustomerResolver, CustomFieldResolver } from './customers/customer.resolver.js';
 import { CustomerInteractionsResolver, InteractionResolver } from './interactions/index.js';
-import { CustomerOrdersResolver, OrderResolver } from './orders/order.resolver.js';
+import { CustomerOrdersResolver, OrderResolver } from './orders/index.js';
 import { OrderImportResolver } from './orders/import.resolver.js';
 import {
   ChurnWatchlistEntryResolver, CustomerMetricsResolver, MetricsJobResolver, MetricsSettingsResolver, TenantAnalyticsResolver,

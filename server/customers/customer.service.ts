@@ -1,7 +1,6 @@
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { GraphQLResolveInfo } from 'graphql';
 import type { SelectedField } from '../graphql/lookahead.js';
-import type { Loaders } from '../context.js';
+import type { ParentRequest, ParentRowJoin } from '../graphql/first-page-join.js';
 import type { Principal } from '../auth/keys.service.js';
 import type { Em } from '../db/orm.js';
 import { isUuid, newId } from '../db/ids.js';
@@ -152,29 +151,14 @@ export const customerJoinFilters: Record<string, { join: string; alias: string; 
  * customers for that field's resolver. One statement less per read, and the field answers
  * without a DataLoader round.
  */
-export interface CustomerJoin {
-  /** Select-list entries, each aliased (`pm.x as "pm__x"`). */
-  select: string;
-  /** LEFT JOINs over `c`. */
-  join: string;
-  /** The rows as read (before mapping) and their customers, in the same order. */
-  attach(rows: readonly Record<string, unknown>[], customers: readonly Customer[]): void;
-}
+export type CustomerJoin = ParentRowJoin;
 
 /**
  * Joins other features offer, by the Customer field they answer: given the request and what is
  * selected under that field, the join, or null to leave the field to its resolver's own read.
  * `customers` and `customer(id)` use the ones whose field the selection asks for.
  */
-export const customerJoins: Record<string, (request: JoinRequest, field: SelectedField) => CustomerJoin | null> = {};
-
-/** What a join is built for: the request's read-only EntityManager, principal and loaders, and the customers field's resolve info. */
-export interface JoinRequest {
-  em: Em;
-  principal: Principal;
-  loaders: Loaders;
-  info: GraphQLResolveInfo;
-}
+export const customerJoins: Record<string, (request: ParentRequest, field: SelectedField) => CustomerJoin | null> = {};
 
 export async function listCustomers(
   em: Em,

@@ -3,8 +3,8 @@
  * bring their first page of interactions in their own statement (customerJoins).
  */
 import { customerJoins } from '../customers/customer.service.js';
-import { interactionsJoin } from './interaction.service.js';
+import { interactionsWithCustomers } from './interaction.service.js';
 
 export { CustomerInteractionsResolver, InteractionResolver } from './interaction.resolver.js';
 
-customerJoins.interactions = interactionsJoin;
+customerJoins.interactions = interactionsWithCustomers.join;

@@ -9,7 +9,7 @@ import { PageArgs } from '../graphql/connection.js';
 import { Interaction } from './interaction.entity.js';
 import { InteractionConnection, InteractionFilter, LogInteractionInput } from './interaction.inputs.js';
 import {
-  INTERACTION_READS, interactionCountLoader, interactionPageRequest, interactionPagesFor, listInteractions, logInteraction, prefetchedInteractions,
+  INTERACTION_READS, interactionCountLoader, interactionPageRequest, interactionPagesFor, listInteractions, interactionsWithCustomers, logInteraction,
 } from './interaction.service.js';
 
 type InteractionPage = InstanceType<typeof InteractionConnection>;
@@ -53,8 +53,8 @@ export class CustomerInteractionsResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): InteractionPage | Promise<InteractionPage> {
-    // Read with the customer (interactionsJoin), or else batched across the customers.
-    const read = prefetchedInteractions(customer, info.fieldNodes[0]);
+    // Read with the customer (interactionsWithCustomers), or else batched across the customers.
+    const read = interactionsWithCustomers.read(customer, info.fieldNodes[0]);
     if (read) return read;
     const { em, principal, loaders } = ctx;
     return loaders

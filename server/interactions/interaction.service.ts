@@ -5,13 +5,12 @@ import { buildConnection, pageRequest, type PageArgs, type PageRequest } from '.
 import { InputErrors, NotFoundError } from '../graphql/errors.js';
 import { createOnce } from '../graphql/idempotency.js';
 import { columnsFor, connectionItemFields, type ColumnReads } from '../graphql/columns.js';
-import type { SelectedField } from '../graphql/lookahead.js';
 import type { Loaders } from '../context.js';
-import { getArgumentValues, type FieldNode, type GraphQLObjectType } from 'graphql';
-import { childPageJoin, countPerParent, countRows, fetchPage, fetchPagesPerParent } from '../graphql/keyset-query.js';
+import { countPerParent, countRows, fetchPage, fetchPagesPerParent } from '../graphql/keyset-query.js';
+import { firstPageJoin } from '../graphql/first-page-join.js';
 import { compileFilter, type FieldSpec, type SqlSortKey } from '../graphql/sql.js';
 import { checkDateTime, checkIdempotencyKey, checkText, LIMITS } from '../graphql/validate.js';
-import { getCustomer, type CustomerJoin, type JoinRequest } from '../customers/customer.service.js';
+import { getCustomer } from '../customers/customer.service.js';
 import { Direction, Interaction } from './interaction.entity.js';
 import { InteractionConnection, type InteractionFilter, type LogInteractionInput } from './interaction.inputs.js';
 
@@ -62,55 +61,27 @@ export function interactionCountLoader(ctx: { em: Em; principal: Principal; load
   );
 }
 
-type InteractionPage = InstanceType<typeof InteractionConnection>;
-
-/** A customer's first page of interactions read with it (interactionsJoin), for the field node it was read for. */
-const PREFETCHED_INTERACTIONS = Symbol('interactions read with the customer');
-
-/** The interactions read with this customer for `node` (the `interactions` field), or undefined. */
-export function prefetchedInteractions(customer: object, node: FieldNode): InteractionPage | undefined {
-  const read = (customer as { [PREFETCHED_INTERACTIONS]?: { node: FieldNode; page: InteractionPage } })[PREFETCHED_INTERACTIONS];
-  return read?.node === node ? read.page : undefined;
-}
-
-/**
- * Customers (a page, or one) read the first page of interactions their selection asks for in
- * their own statement (customerJoins, childPageJoin): one statement less, and
- * Customer.interactions answers at once. Only for one `interactions` field without a filter or
- * cursor; anything else (aliases with other arguments, a filter, a bad `first`) is left to the
- * field's own batched read, which also reports its errors.
- */
-export function interactionsJoin(request: JoinRequest, field: SelectedField): CustomerJoin | null {
-  if (field.nodes.length !== 1) return null;
-  const [node] = field.nodes;
-  const definition = (request.info.schema.getType('Customer') as GraphQLObjectType).getFields().interactions;
-  const args = getArgumentValues(definition, node, request.info.variableValues);
-  if (args.filter != null || args.after != null || args.before != null || args.last != null) return null;
-  let page: PageRequest;
-  try {
-    page = interactionPageRequest(args as PageArgs);
-  } catch {
-    return null;
-  }
-  const columns = columnsFor(request.em, Interaction, connectionItemFields(field.paths), INTERACTION_READS);
-  const child = childPageJoin(request.em, {
-    entity: Interaction, table: 'interaction', keys: NEWEST_FIRST, request: page, parentColumn: 'customer_id', columns, alias: 'pi', parent: 'c',
-  });
-  const counts = interactionCountLoader(request, null);
-  return {
-    select: child.select,
-    join: child.join,
-    attach(rows, customers) {
-      customers.forEach((customer, i) => {
-        const connection = buildConnection(InteractionConnection, child.rowsOf(rows[i]), page, NEWEST_FIRST, () => counts.load(customer.id));
-        (customer as { [PREFETCHED_INTERACTIONS]?: { node: FieldNode; page: InteractionPage } })[PREFETCHED_INTERACTIONS] = { node, page: connection };
-      });
-    },
-  };
-}
-
 /** What a page of interactions reads for the fields it selects (columnsFor). */
 export const INTERACTION_READS: ColumnReads = { always: ['id', 'customerId'], resolvers: { customer: ['customerId'] } };
+
+/**
+ * Customers (a page, or one) read the first page of one `interactions` field in their own
+ * statement (customerJoins, firstPageJoin): one statement less, and Customer.interactions
+ * answers at once.
+ */
+export const interactionsWithCustomers = firstPageJoin({
+  parentType: 'Customer',
+  field: 'interactions',
+  entity: Interaction,
+  table: 'interaction',
+  parentColumn: 'customer_id',
+  alias: 'pi',
+  keys: NEWEST_FIRST,
+  connection: InteractionConnection,
+  pageRequest: (page) => interactionPageRequest(page),
+  columns: (em, field) => columnsFor(em, Interaction, connectionItemFields(field.paths), INTERACTION_READS),
+  count: (request, customerId) => interactionCountLoader(request, null).load(customerId),
+});
 
 export function interactionPageRequest(page: PageArgs): PageRequest {
   return pageRequest(page, 2);

@@ -7,7 +7,8 @@ import type { Principal } from '../auth/keys.service.js';
 import type { Loaders } from '../context.js';
 import type { Em } from '../db/orm.js';
 import { BadUserInputError, InputErrors } from '../graphql/errors.js';
-import type { CustomerJoin, JoinRequest } from '../customers/customer.service.js';
+import type { CustomerJoin } from '../customers/customer.service.js';
+import type { ParentRequest } from '../graphql/first-page-join.js';
 import type { SelectedField } from '../graphql/lookahead.js';
 import { plainMapper } from '../graphql/keyset-query.js';
 import { compileFilter, joinSql, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
@@ -212,7 +213,7 @@ export function prefetchedMetrics(customer: object): CustomerMetrics | null | un
  * columns named `pm__…`. Customer.metrics then answers from the row at once — no statement, no
  * DataLoader round, no promise per customer (bench/README.md, Load).
  */
-export function metricsJoin(ctx: JoinRequest, field: SelectedField): CustomerJoin {
+export function metricsJoin(ctx: ParentRequest, field: SelectedField): CustomerJoin {
   const read = metricsReadFor(field.paths);
   const { list, joins } = metricsColumns(ctx.em, read, 'pm', 'pm__');
   return {

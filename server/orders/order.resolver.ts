@@ -9,7 +9,7 @@ import { Money } from '../graphql/scalars.js';
 import { fromUnits, lineTotal } from './money.js';
 import { Order } from './order.entity.js';
 import { LineItem, OrderConnection, OrderFilter, RecordOrderInput } from './order.inputs.js';
-import { listOrders, orderCountsFor, orderPageRequest, orderPagesFor, recordOrder } from './order.service.js';
+import { listOrders, orderCountLoader, orderPageRequest, orderPagesFor, ordersWithCustomers, recordOrder } from './order.service.js';
 
 type OrderPage = InstanceType<typeof OrderConnection>;
 
@@ -67,14 +67,15 @@ export class CustomerOrdersResolver {
     @Arg('filter', () => OrderFilter, { nullable: true }) filter: OrderFilter | null,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<OrderPage> {
+  ): OrderPage | Promise<OrderPage> {
+    // Read with the customer (ordersWithCustomers), or else batched across the customers.
+    const read = ordersWithCustomers.read(customer, info.fieldNodes[0]);
+    if (read) return read;
     const { em, principal, loaders } = ctx;
     return loaders
       .forField(info, () => {
         const request = orderPageRequest(page);
-        const counts = loaders.get<string, number>(`customer.orders.count:${JSON.stringify(filter)}`, (ids) =>
-          orderCountsFor(em, principal.tenantId, ids, filter),
-        );
+        const counts = orderCountLoader(ctx, filter);
         return loaders.get<string, OrderPage>(`customer.orders:${JSON.stringify([page, filter])}`, (ids) =>
           orderPagesFor(em, principal.tenantId, ids, filter, request, (id) => counts.load(id)),
         );

@@ -6,6 +6,8 @@ import { buildConnection, pageRequest, type PageArgs, type PageRequest } from '.
 import { ConflictError, InputErrors, NotFoundError } from '../graphql/errors.js';
 import { onceCte, onceOutcome, type OnceOptions } from '../graphql/idempotency.js';
 import { countPerParent, countRows, fetchPage, fetchPagesPerParent } from '../graphql/keyset-query.js';
+import { firstPageJoin } from '../graphql/first-page-join.js';
+import type { Loaders } from '../context.js';
 import { compileFilter, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
 import { checkCurrency, checkDateTime, checkId, checkIdempotencyKey, checkText, LIMITS } from '../graphql/validate.js';
 import { fromUnits, lineTotal, toUnits } from './money.js';
@@ -62,6 +64,31 @@ export async function orderPagesFor(
 export function orderCountsFor(em: Em, tenantId: string, customerIds: readonly string[], filter: OrderFilter | null | undefined) {
   return countPerParent(em, 'customer_order', 'customer_id', tenantId, customerIds, compileFilter(filter, FIELDS));
 }
+
+/** The request's loader of order counts per customer (`totalCount`) for `filter`. */
+export function orderCountLoader(ctx: { em: Em; principal: Principal; loaders: Loaders }, filter: OrderFilter | null | undefined) {
+  return ctx.loaders.get<string, number>(`customer.orders.count:${JSON.stringify(filter ?? null)}`, (ids) =>
+    orderCountsFor(ctx.em, ctx.principal.tenantId, ids, filter),
+  );
+}
+
+/**
+ * Customers (a page, or one) read the first page of one `orders` field in their own statement
+ * (customerJoins, firstPageJoin): one statement less, and Customer.orders answers at once.
+ */
+export const ordersWithCustomers = firstPageJoin({
+  parentType: 'Customer',
+  field: 'orders',
+  entity: Order,
+  table: 'customer_order',
+  parentColumn: 'customer_id',
+  alias: 'po',
+  keys: NEWEST_FIRST,
+  connection: OrderConnection,
+  pageRequest: (page) => orderPageRequest(page),
+  columns: () => null,
+  count: (request, customerId) => orderCountLoader(request, null).load(customerId),
+});
 
 export function orderPageRequest(page: PageArgs): PageRequest {
   return pageRequest(page, 2);

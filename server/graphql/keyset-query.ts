@@ -163,6 +163,8 @@ export async function countPerParent(
 
 // ---------- the same page per parent, inside the parents' own statement ----------
 
+const childJoins = new WeakMap<object, Map<string, { read: string[]; join: string }>>();
+
 /** Column types whose JSON form is what `pg` gives for the column read plainly; every other type is read as its text. */
 const JSON_NATIVE = /^(json|jsonb|bool|boolean|smallint|int|int2|int4|integer|real|float|float4|float8|double( precision)?)$|\[\]$/i;
 
@@ -179,21 +181,30 @@ export function childPageJoin<T extends object>(
   q: Omit<KeysetQuery<T>, 'tenantId' | 'where'> & { parentColumn: string; alias: string; parent: string },
 ): { select: string; join: string; rowsOf: (row: Record<string, unknown>) => T[] } {
   if (q.request.cursor !== null || q.request.backward) throw new Error('childPageJoin reads first pages only');
-  const props = (Object.values(em.getMetadata().get(q.entity).properties) as EntityProperty<T>[]).filter(
-    (p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1,
-  );
-  const columnType = new Map(props.map((p) => [p.fieldNames[0], String(p.columnTypes?.[0] ?? '')]));
-  const read = q.columns
-    ? [...new Set([...q.columns, q.parentColumn, ...q.keys.map((k) => k.expr.replace(/^t\./, ''))])]
-    : [...columnType.keys()];
-  const values = read.map((c) => (JSON_NATIVE.test(columnType.get(c) ?? '') ? `t."${c}"` : `t."${c}"::text`));
   const order = orderSql(q.keys, false, 't.id');
-  const join = `left join lateral (
+  // The statement text per entity, columns, size and aliases: built once, not per request.
+  const key = [q.table, q.alias, q.parent, q.parentColumn, q.request.size, order, q.columns?.join(',') ?? '*'].join(' ');
+  let byKey = childJoins.get(em.getMetadata());
+  if (!byKey) childJoins.set(em.getMetadata(), (byKey = new Map()));
+  let built = byKey.get(key);
+  if (!built) {
+    const props = (Object.values(em.getMetadata().get(q.entity).properties) as EntityProperty<T>[]).filter(
+      (p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1,
+    );
+    const columnType = new Map(props.map((p) => [p.fieldNames[0], String(p.columnTypes?.[0] ?? '')]));
+    const read = q.columns
+      ? [...new Set([...q.columns, q.parentColumn, ...q.keys.map((k) => k.expr.replace(/^t\./, ''))])]
+      : [...columnType.keys()];
+    const values = read.map((c) => (JSON_NATIVE.test(columnType.get(c) ?? '') ? `t."${c}"` : `t."${c}"::text`));
+    const join = `left join lateral (
       select json_agg(json_build_array(${values.join(', ')}) order by ${order}) as rows
         from (select ${read.map((c) => `t."${c}"`).join(', ')} from ${q.table} t
                where t.tenant_id = ${q.parent}.tenant_id and t.${q.parentColumn} = ${q.parent}.id
                order by ${order} ${limitSql(q.request.size + 1)}) t
     ) ${q.alias} on true`;
+    byKey.set(key, (built = { read, join }));
+  }
+  const { read, join } = built;
   const map = plainMapper(em, q.entity);
   const name = `${q.alias}__rows`;
   return {

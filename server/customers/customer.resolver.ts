@@ -142,9 +142,10 @@ export class CustomerResolver {
 
 /** What other features read with the customers' own statement (customerJoins) for the fields the selection asks for. */
 function joinsFor(ctx: Context, info: GraphQLResolveInfo, selected: (field: string) => SelectedField | null): CustomerJoin[] {
+  const request = { em: readOnlyEm(ctx.em), principal: ctx.principal, loaders: ctx.loaders, info };
   return Object.entries(customerJoins).flatMap(([field, join]) => {
     const selection = selected(field);
-    return (selection && join({ em: readOnlyEm(ctx.em), principal: ctx.principal, loaders: ctx.loaders, info }, selection)) || [];
+    return (selection && join(request, selection)) || [];
   });
 }
 

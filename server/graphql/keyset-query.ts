@@ -70,6 +70,13 @@ export async function fetchPagesPerParent<T extends object>(
 
 // ---------- plain rows for pages that are only read ----------
 
+/** An entity's properties stored in one column of its own table (what plain rows read and write). */
+export function columnProperties<T extends object>(em: Em, entity: EntityClass<T>): EntityProperty<T>[] {
+  return (Object.values(em.getMetadata().get(entity).properties) as EntityProperty<T>[]).filter(
+    (p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1,
+  );
+}
+
 /** Per ORM (metadata), entity class and column prefix: PGlite and PostgreSQL convert some values differently. */
 const mappers = new WeakMap<object, WeakMap<object, Map<string, (row: Record<string, unknown>) => unknown>>>();
 
@@ -89,11 +96,8 @@ export function plainMapper<T extends object>(em: Em, entity: EntityClass<T>, pr
   if (!byPrefix) byEntity.set(entity, (byPrefix = new Map()));
   let map = byPrefix.get(prefix) as ((row: Record<string, unknown>) => T) | undefined;
   if (map) return map;
-  const meta = metadata.get(entity);
   const platform = em.getPlatform();
-  const props = (Object.values(meta.properties) as EntityProperty<T>[]).filter(
-    (p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1,
-  );
+  const props = columnProperties(em, entity);
   // [property, column, conversion (null: the value as the driver gave it)]
   const convert = props.map((p): [string, string, ((v: unknown) => unknown) | null] => {
     const custom = p.customType;
@@ -188,10 +192,7 @@ export function childPageJoin<T extends object>(
   if (!byKey) childJoins.set(em.getMetadata(), (byKey = new Map()));
   let built = byKey.get(key);
   if (!built) {
-    const props = (Object.values(em.getMetadata().get(q.entity).properties) as EntityProperty<T>[]).filter(
-      (p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1,
-    );
-    const columnType = new Map(props.map((p) => [p.fieldNames[0], String(p.columnTypes?.[0] ?? '')]));
+    const columnType = new Map(columnProperties(em, q.entity).map((p) => [p.fieldNames[0], String(p.columnTypes?.[0] ?? '')]));
     const read = q.columns
       ? [...new Set([...q.columns, q.parentColumn, ...q.keys.map((k) => k.expr.replace(/^t\./, ''))])]
       : [...columnType.keys()];

@@ -2,7 +2,6 @@
  * Reading customer metrics (batched), filtering and sorting customers by them, and the
  * tenant's metric settings.
  */
-import { ReferenceKind } from '@mikro-orm/core';
 import type { Principal } from '../auth/keys.service.js';
 import type { Loaders } from '../context.js';
 import type { Em } from '../db/orm.js';
@@ -10,7 +9,7 @@ import { BadUserInputError, InputErrors } from '../graphql/errors.js';
 import type { CustomerJoin } from '../customers/customer.service.js';
 import type { ParentRequest } from '../graphql/first-page-join.js';
 import type { SelectedField } from '../graphql/lookahead.js';
-import { plainMapper } from '../graphql/keyset-query.js';
+import { columnProperties, plainMapper } from '../graphql/keyset-query.js';
 import { compileFilter, joinSql, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
 import { checkCurrency } from '../graphql/validate.js';
 import type { BgNbdParams } from './bgnbd.js';
@@ -80,10 +79,7 @@ function metricsColumns(em: Em, read: MetricsRead, m: string, prefix: string): {
   if (built) return built;
   const { columns } = read;
   const as = (column: string) => (prefix ? ` as "${prefix}${column}"` : '');
-  const list = em
-    .getMetadata()
-    .get(CustomerMetricsRecord)
-    .props.filter((p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1)
+  const list = columnProperties(em, CustomerMetricsRecord)
     .filter((p) => columns === 'all' || columns.has(p.name as keyof CustomerMetricsRecord))
     .map((p) => p.fieldNames[0])
     .map((c) => (c === 'churn_reasons' ? `${m}.churn_reasons::text as "${prefix}churn_reasons"` : `${m}.${c}${as(c)}`));

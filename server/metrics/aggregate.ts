@@ -33,9 +33,13 @@ export async function withoutJit<T>(em: Em, fn: (tx: Em) => Promise<T>): Promise
   });
 }
 
-/** The scope as a condition on `column` (a customer id column). */
+/**
+ * The scope as a condition on `column` (a customer id column). One id is a plain equality: a
+ * prepared statement's generic plan then estimates one customer, as each custom plan does, so
+ * PostgreSQL settles on it; against `any(array)` (estimated at ten) it re-planned every execution.
+ */
 export function scopeSql(scope: CustomerScope, column: string): Sql {
-  if (scope.kind === 'ids') return sql(`${column} = any(?::uuid[])`, [pgArray(scope.ids)]);
+  if (scope.kind === 'ids') return scope.ids.length === 1 ? sql(`${column} = ?::uuid`, [scope.ids[0]]) : sql(`${column} = any(?::uuid[])`, [pgArray(scope.ids)]);
   return joinSql(
     [scope.after ? sql(`${column} > ?::uuid`, [scope.after]) : sql(''), scope.upTo ? sql(`${column} <= ?::uuid`, [scope.upTo]) : sql('')],
     ' and ',

@@ -112,10 +112,10 @@ export async function readForRescore(em: Em, tenant: TenantMetricsContext, w: Wi
     sql(`select 'model', null, to_jsonb(m) from (${model.text}) m`, model.params),
     sql(
       `select 'customer', g.id, jsonb_build_object('exists', c.id is not null, 'scored', m.churn_level is not null)
-         from unnest(?::uuid[]) as g (id)
+         from ${ids.length === 1 ? '(values (?::uuid))' : 'unnest(?::uuid[])'} as g (id)
          left join customer c on c.tenant_id = ? and c.id = g.id and c.merged_into_id is null
          left join customer_metrics m on m.tenant_id = ? and m.customer_id = g.id`,
-      [pgArray(ids), tenantId, tenantId],
+      [ids.length === 1 ? ids[0] : pgArray(ids), tenantId, tenantId],
     ),
     sql(`select 'orders', a.customer_id, to_jsonb(a) from (${orders.text}) a`, orders.params),
   ];

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqlEm } from '../../server/db/orm.js';
+import { createOrm, sqlEm } from '../../server/db/orm.js';
+import { readRows } from '../../server/db/prepared.js';
+import { onPostgres } from '../helpers/database.js';
 import { seedCustomers } from '../../server/db/seed/demo.js';
 import { onlyError, startTestServer, type TestServer } from '../helpers/server.js';
 import { createJob, runJob } from '../../server/metrics/jobs.service.js';
@@ -396,6 +398,53 @@ describe('incremental re-scoring', () => {
     expect(await result).toBe(1);
     expect(counter.count).toBe(3); // read, read again, upsert
     expect(await scored()).toEqual(expected);
+  });
+
+  it('writes the same metrics re-scoring customers one at a time (the one-customer statements) as together', async () => {
+    // Customers with and without orders, with and without churn reasons.
+    const picked = await sql<{ customer_id: string }>(
+      `(select customer_id from customer_metrics where tenant_id = ? and churn_reasons <> '[]'::jsonb order by customer_id limit 4)
+       union (select customer_id from customer_metrics where tenant_id = ? and purchase_days > 2 order by customer_id desc limit 4)
+       union (select customer_id from customer_metrics where tenant_id = ? and coalesce(purchase_days, 0) = 0 order by customer_id limit 2)`,
+      [s.a.id, s.a.id, s.a.id],
+    );
+    const ids = picked.map((r) => r.customer_id);
+    expect(ids.length).toBeGreaterThanOrEqual(8);
+    const stored = async () =>
+      (await sql(`select * from customer_metrics where tenant_id = ? and customer_id = any(?::uuid[]) order by customer_id`, [s.a.id, `{${ids.join(',')}}`]))
+        .map(({ computed_at: _at, ...row }) => row);
+    const asOf = new Date();
+    await rescoreCustomers(sqlEm(s.orm), s.a.id, ids, asOf);
+    const together = await stored();
+    expect(together).toHaveLength(ids.length);
+    expect(together.some((r) => r.churn_reasons.length > 0) && together.some((r) => !r.purchase_days) && together.some((r) => r.purchase_days > 2)).toBe(true);
+    // Nothing left for the one-customer path to agree with by doing nothing.
+    await sql('delete from customer_metrics where tenant_id = ? and customer_id = any(?::uuid[])', [s.a.id, `{${ids.join(',')}}`]);
+    for (const id of ids) await rescoreCustomers(sqlEm(s.orm), s.a.id, [id], asOf);
+    expect(await stored()).toEqual(together);
+  });
+
+  it.runIf(onPostgres)('plans a customer’s re-scoring read and upsert once per connection (a generic plan), not per request', async () => {
+    const [{ count }] = await sql('select count(*)::int as count from customer_metrics where tenant_id = ?', [s.a.id]);
+    const ids = (await sql<{ customer_id: string }>('select customer_id from customer_metrics where tenant_id = ? order by customer_id limit 8', [s.a.id])).map((r) => r.customer_id);
+    // One pooled connection: the statements' plan counters are that session's.
+    const orm = await createOrm({ ...s.target, poolMax: 1 });
+    try {
+      const em = sqlEm(orm);
+      for (const id of ids) await rescoreCustomers(em, s.a.id, [id]);
+      const plans = await readRows<{ statement: string; generic_plans: number; custom_plans: number }>(
+        em,
+        'select statement, generic_plans::int, custom_plans::int from pg_prepared_statements',
+      );
+      const read = plans.find((p) => p.statement.includes(`'customer', g.id`));
+      const upsert = plans.find((p) => p.statement.trimStart().startsWith('insert into customer_metrics'));
+      // PostgreSQL tries five custom plans before it weighs the generic one.
+      expect(read).toMatchObject({ generic_plans: ids.length - 5 });
+      expect(upsert).toMatchObject({ generic_plans: ids.length - 5 });
+    } finally {
+      await orm.close();
+    }
+    expect((await sql('select count(*)::int as count from customer_metrics where tenant_id = ?', [s.a.id]))[0].count).toBe(count);
   });
 
   it('re-scores every customer of an import in one go', async () => {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Em } from '../db/orm.js';
 import { ApiKey, ApiKeyKind, Role } from './api-key.entity.js';
-import { readRows } from '../db/prepared.js';
+import { queryPrepared } from '../db/prepared.js';
 
 export interface Principal {
   tenantId: string;
@@ -81,7 +81,7 @@ export async function authenticateKey(em: Em, key: string): Promise<Principal | 
   if (!match) return null;
   const hex = match[2];
   const tenantId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  const rows = await readRows<KeyRow>(
+  const rows = await queryPrepared<KeyRow>(
     em,
     `select k.id, k.role, k.kind, k.revoked_at, k.allowed_origins, t.slug, t.default_currency, t.time_zone, t.settings
        from api_key k join tenant t on t.id = k.tenant_id

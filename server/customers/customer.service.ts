@@ -21,7 +21,7 @@ import {
   type CreateCustomerInput, type UpdateCustomerInput, type UpsertCustomerInput,
 } from './customer.inputs.js';
 import { CustomerConnection, UpsertCustomerResult } from './customer.types.js';
-import { readRows } from '../db/prepared.js';
+import { queryPrepared } from '../db/prepared.js';
 
 export const MAX_UPSERT_ROWS = 1000;
 
@@ -42,7 +42,7 @@ export async function readCustomer(em: Em, tenantId: string, id: string, path = 
   checkId(id, path);
   const select = ['c.*', ...joins.map((j) => j.select)].join(', ');
   const from = ['customer c', ...joins.map((j) => j.join)].join(' ');
-  const [row] = await readRows(em, `select ${select} from ${from} where c.tenant_id = ? and c.id = ?`, [tenantId, id]);
+  const [row] = await queryPrepared(em, `select ${select} from ${from} where c.tenant_id = ? and c.id = ?`, [tenantId, id]);
   if (!row) throw new NotFoundError('Customer', id);
   const customer = em.map(Customer, row);
   for (const join of joins) join.attach([row], [customer]);
@@ -243,11 +243,11 @@ export async function listCustomers(
       [...a.params, ...b.params],
     );
   }
-  const rows = await readRows(em, pageSql.text, pageSql.params);
+  const rows = await queryPrepared(em, pageSql.text, pageSql.params);
   const customers: Customer[] = rows.map((row) => Object.assign(em.map(Customer, row), Object.fromEntries(extKeys.map((k) => [k.prop, row[k.prop]]))));
   for (const join of pageJoins) join.attach(rows, customers);
   return buildConnection(CustomerConnection, customers, request, keys, async () => {
-    const [{ count }] = await readRows<{ count: number }>(
+    const [{ count }] = await queryPrepared<{ count: number }>(
       em,
       `select count(*)::int as count from customer c ${joinText} where ${where.text}`,
       where.params,

@@ -4,7 +4,8 @@ import type { Em } from './orm.js';
 import { countStatement } from './sql-counter.js';
 
 /**
- * Reads that run as named prepared statements on PostgreSQL: parsed once per pooled connection
+ * Statements — reads, and single-statement writes such as re-scoring's metrics upsert — that run
+ * as named prepared statements on PostgreSQL: parsed once per pooled connection
  * and, after a few executions, planned once (PostgreSQL's generic plan). MikroORM's `execute`
  * inlines every parameter into the text, so PostgreSQL parsed and planned each statement anew —
  * the metrics read of a list page spent 0.5 ms of PostgreSQL CPU per request doing that, 0.2 ms
@@ -18,7 +19,7 @@ import { countStatement } from './sql-counter.js';
  * Bounded: the first MAX_NAMED distinct texts get names (each prepared on every pooled
  * connection that runs it); any further text runs unnamed, still parameterised.
  */
-export async function readRows<T = Record<string, unknown>>(em: Em, text: string, values: readonly unknown[] = []): Promise<T[]> {
+export async function queryPrepared<T = Record<string, unknown>>(em: Em, text: string, values: readonly unknown[] = []): Promise<T[]> {
   const pool = em.isInTransaction() ? null : await poolOf(em);
   if (!pool) return em.execute<T[]>(text, [...values]);
   countStatement();

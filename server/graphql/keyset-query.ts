@@ -3,7 +3,7 @@ import type { Em } from '../db/orm.js';
 import { selectList } from './columns.js';
 import type { PageRequest } from './connection.js';
 import { joinSql, keysetSql, limitSql, orderSql, sql, type Sql, type SqlSortKey } from './sql.js';
-import { pgArray, readRows } from '../db/prepared.js';
+import { pgArray, queryPrepared } from '../db/prepared.js';
 
 export interface KeysetQuery<T> {
   entity: EntityClass<T>;
@@ -21,7 +21,7 @@ export interface KeysetQuery<T> {
 export async function fetchPage<T extends object>(em: Em, q: KeysetQuery<T>): Promise<T[]> {
   const where = joinSql([sql('t.tenant_id = ?', [q.tenantId]), q.where, keysetSql(q.keys, q.request, 't.id')], ' and ');
   const order = orderSql(q.keys, q.request.backward, 't.id');
-  const rows = await readRows(em, `select t.* from ${q.table} t where ${where.text} order by ${order} ${limitSql(q.request.size + 1)}`, where.params);
+  const rows = await queryPrepared(em, `select t.* from ${q.table} t where ${where.text} order by ${order} ${limitSql(q.request.size + 1)}`, where.params);
   return rows.map((row) => em.map(q.entity, row as never));
 }
 
@@ -51,8 +51,8 @@ export async function fetchPagesPerParent<T extends object>(
     ],
     ' and ',
   );
-  // The parents as one array parameter: one text whatever their number, prepared once (readRows).
-  const rows = await readRows(
+  // The parents as one array parameter: one text whatever their number, prepared once (queryPrepared).
+  const rows = await queryPrepared(
     em,
     `select t.* from unnest(?::uuid[]) with ordinality as p(parent_id__, ord__)
        cross join lateral (
@@ -156,7 +156,7 @@ export async function countPerParent(
     [sql('t.tenant_id = ?', [tenantId]), sql(`t.${parentColumn} = any(?::uuid[])`, [pgArray(parentIds)]), where],
     ' and ',
   );
-  const rows = await readRows<{ parent: string; count: number }>(
+  const rows = await queryPrepared<{ parent: string; count: number }>(
     em,
     `select t.${parentColumn} as parent, count(*)::int as count from ${table} t where ${all.text} group by t.${parentColumn}`,
     all.params,

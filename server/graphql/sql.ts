@@ -17,7 +17,7 @@ export function joinSql(parts: Sql[], separator: string): Sql {
 
 /**
  * `limit n` with n in the text rather than a parameter, so that the generic plan of a prepared
- * statement (readRows) knows how small a page is. With `limit $n` PostgreSQL assumed 10 % of the
+ * statement (queryPrepared) knows how small a page is. With `limit $n` PostgreSQL assumed 10 % of the
  * table: for a customer page with its metrics joined it chose a parallel plan (a worker started
  * per request), and so it planned every execution anew instead (bench/README.md, Load). One text
  * per page size. `n` is a size the server computed, checked here to be a whole number.

@@ -19,7 +19,7 @@ import type { CustomerMetricsFilter, MetricsSettingsInput } from './metrics.inpu
 import { CUSTOMER_METRICS_READS, CustomerMetrics, ExchangeRateSetting, MetricsSettingsType } from './metrics.types.js';
 import { crossFieldProblems, resolveMetricsSettings, SETTING_RANGES, type MetricsSettings } from './settings.js';
 import { tenantKeysChanged } from '../auth/principal-cache.js';
-import { pgArray, readRows } from '../db/prepared.js';
+import { pgArray, queryPrepared } from '../db/prepared.js';
 
 const parseJson = <T>(v: unknown): T | null => (v == null ? null : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
@@ -126,8 +126,8 @@ async function metricsByCustomerIds(
   customerIds: readonly string[],
   read: MetricsRead = ALL_METRICS,
 ): Promise<(CustomerMetrics | null)[]> {
-  // One text per column set whatever the page size: prepared once (readRows).
-  const rows = await readRows(em, `select ${metricsSelect(em, read)} where m.tenant_id = ? and m.customer_id = any(?::uuid[])`, [
+  // One text per column set whatever the page size: prepared once (queryPrepared).
+  const rows = await queryPrepared(em, `select ${metricsSelect(em, read)} where m.tenant_id = ? and m.customer_id = any(?::uuid[])`, [
     principal.tenantId,
     pgArray(customerIds),
   ]);

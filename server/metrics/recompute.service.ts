@@ -28,7 +28,7 @@ import {
 } from './scoring.js';
 import { readForRescore, sameTenantContext, tenantContextFrom, type TenantRow } from './rescore-read.js';
 import { ValueModelKind } from './value-model.entity.js';
-import { pgArray, readRows } from '../db/prepared.js';
+import { pgArray, queryPrepared } from '../db/prepared.js';
 
 export const AGGREGATE_BATCH = 10_000;
 export const WRITE_BATCH = 5_000;
@@ -245,7 +245,7 @@ async function upsertRows(em: Em, ctx: ScoringContext, rows: MetricsRow[], bind 
   if (!bind) {
     // A re-scoring request's few rows: prepared once per connection (the text does not change with
     // the number of rows), so PostgreSQL neither parses nor plans this insert per request.
-    await readRows(em, text(() => '?'), params);
+    await queryPrepared(em, text(() => '?'), params);
     return;
   }
   // The recompute's batches (megabytes of array text each) go as bound parameters through the

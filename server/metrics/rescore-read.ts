@@ -15,7 +15,7 @@ import type { MetricsJobSummary } from './metrics-job.entity.js';
 import type { Cutoffs, Models } from './scoring.js';
 import { resolveMetricsSettings } from './settings.js';
 import { ValueModelStatus } from './value-model.entity.js';
-import { pgArray, readRows } from '../db/prepared.js';
+import { pgArray, queryPrepared } from '../db/prepared.js';
 
 /** The tenant columns metrics depend on (the request's principal carries them, read with its key). */
 export interface TenantRow {
@@ -122,8 +122,8 @@ export async function readForRescore(em: Em, tenant: TenantMetricsContext, w: Wi
   const churn = churnDataSelects(scope);
   if (churn) parts.push(churn);
   const [rows, own] = await Promise.all([
-    // Prepared once per connection (readRows): planning this union was most of its cost.
-    readRows<Row>(em, parts.map((p) => p.text).join('\nunion all\n'), parts.flatMap((p) => p.params)),
+    // Prepared once per connection (queryPrepared): planning this union was most of its cost.
+    queryPrepared<Row>(em, parts.map((p) => p.text).join('\nunion all\n'), parts.flatMap((p) => p.params)),
     loadOwnChurnData(em, scope),
   ]);
   const tenantRow = rows.find((r) => r.kind === 'tenant');

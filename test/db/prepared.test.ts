@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOrm, sqlEm, type Orm } from '../../server/db/orm.js';
-import { pgArray, readRows } from '../../server/db/prepared.js';
+import { pgArray, queryPrepared } from '../../server/db/prepared.js';
 import { countSqlIn } from '../../server/db/sql-counter.js';
 import { freshDatabase, onPostgres } from '../helpers/database.js';
 
@@ -19,23 +19,23 @@ afterAll(async () => {
   await drop?.();
 });
 
-describe('readRows (named prepared statements on PostgreSQL, em.execute elsewhere)', () => {
+describe('queryPrepared (named prepared statements on PostgreSQL, em.execute elsewhere)', () => {
   it('answers like em.execute, with `?` placeholders and an array parameter', async () => {
     const em = sqlEm(orm);
     const text = 'select id, label from prepared_probe where id = any(?::int[]) and label <> ? order by id';
     const values = ['{1,3}', 'none'];
-    expect(await readRows(em, text, values)).toEqual(await em.execute(text, values));
-    expect(await readRows(em, text, values)).toEqual([{ id: 1, label: 'one' }, { id: 3, label: 'three' }]);
+    expect(await queryPrepared(em, text, values)).toEqual(await em.execute(text, values));
+    expect(await queryPrepared(em, text, values)).toEqual([{ id: 1, label: 'one' }, { id: 3, label: 'three' }]);
   });
 
   it('passes any text through pgArray intact (quotes, backslashes, commas, braces)', async () => {
     const items = ['plain', 'a"quote', 'back\\slash', 'comma,inside', '{braces}', ''];
-    const [row] = await readRows<{ items: string[] }>(sqlEm(orm), 'select ?::text[] as items', [pgArray(items)]);
+    const [row] = await queryPrepared<{ items: string[] }>(sqlEm(orm), 'select ?::text[] as items', [pgArray(items)]);
     expect(row.items).toEqual(items);
   });
 
   it('counts its statements like every other (extensions.sqlStatements)', async () => {
-    const { result, counter } = countSqlIn(() => readRows(sqlEm(orm), 'select 1 as one'));
+    const { result, counter } = countSqlIn(() => queryPrepared(sqlEm(orm), 'select 1 as one'));
     await result;
     expect(counter.count).toBe(1);
   });
@@ -43,7 +43,7 @@ describe('readRows (named prepared statements on PostgreSQL, em.execute elsewher
   it('reads inside a transaction through that transaction', async () => {
     await sqlEm(orm).transactional(async (tx) => {
       await tx.execute(`insert into prepared_probe values (4, 'four')`);
-      expect(await readRows(tx, 'select label from prepared_probe where id = ?', [4])).toEqual([{ label: 'four' }]);
+      expect(await queryPrepared(tx, 'select label from prepared_probe where id = ?', [4])).toEqual([{ label: 'four' }]);
       await tx.execute('delete from prepared_probe where id = 4');
     });
   });
@@ -51,8 +51,8 @@ describe('readRows (named prepared statements on PostgreSQL, em.execute elsewher
   it.runIf(onPostgres)('prepares each text once on a connection, by name', async () => {
     const em = sqlEm(orm);
     const text = 'select label from prepared_probe where id = ? /* prepared once */';
-    for (let i = 1; i <= 3; i++) await readRows(em, text, [i]);
-    const prepared = await readRows<{ name: string; statement: string }>(em, 'select name, statement from pg_prepared_statements');
+    for (let i = 1; i <= 3; i++) await queryPrepared(em, text, [i]);
+    const prepared = await queryPrepared<{ name: string; statement: string }>(em, 'select name, statement from pg_prepared_statements');
     const mine = prepared.filter((p) => p.statement.includes('/* prepared once */'));
     expect(mine).toHaveLength(1);
     expect(mine[0].statement).toContain('where id = $1');
@@ -62,7 +62,7 @@ describe('readRows (named prepared statements on PostgreSQL, em.execute elsewher
     const em = sqlEm(orm);
     const logged = vi.spyOn(em.config.getLogger(), 'logQuery');
     try {
-      await readRows(em, 'select label from prepared_probe where id = ? /* logged */', [2]);
+      await queryPrepared(em, 'select label from prepared_probe where id = ? /* logged */', [2]);
       const entry = logged.mock.calls.map(([context]) => context).find((c) => c.query?.includes('/* logged */'));
       expect(entry).toMatchObject({ query: expect.stringContaining('where id = $1'), results: 1 });
     } finally {
@@ -73,11 +73,11 @@ describe('readRows (named prepared statements on PostgreSQL, em.execute elsewher
   it('keeps answering when a table changes under a prepared `select *`', async () => {
     const em = sqlEm(orm);
     const text = 'select * from prepared_probe where id = ?';
-    expect(await readRows(em, text, [1])).toEqual([{ id: 1, label: 'one' }]);
+    expect(await queryPrepared(em, text, [1])).toEqual([{ id: 1, label: 'one' }]);
     await em.execute('alter table prepared_probe add column extra int default 7');
     try {
-      expect(await readRows(em, text, [1])).toEqual([{ id: 1, label: 'one', extra: 7 }]);
-      expect(await readRows(em, text, [2])).toEqual([{ id: 2, label: 'two', extra: 7 }]);
+      expect(await queryPrepared(em, text, [1])).toEqual([{ id: 1, label: 'one', extra: 7 }]);
+      expect(await queryPrepared(em, text, [2])).toEqual([{ id: 2, label: 'two', extra: 7 }]);
     } finally {
       await em.execute('alter table prepared_probe drop column extra');
     }

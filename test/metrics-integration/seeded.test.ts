@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm, sqlEm } from '../../server/db/orm.js';
-import { readRows } from '../../server/db/prepared.js';
+import { queryPrepared } from '../../server/db/prepared.js';
 import { onPostgres } from '../helpers/database.js';
 import { seedCustomers } from '../../server/db/seed/demo.js';
 import { onlyError, startTestServer, type TestServer } from '../helpers/server.js';
@@ -432,7 +432,7 @@ describe('incremental re-scoring', () => {
     try {
       const em = sqlEm(orm);
       for (const id of ids) await rescoreCustomers(em, s.a.id, [id]);
-      const plans = await readRows<{ statement: string; generic_plans: number; custom_plans: number }>(
+      const plans = await queryPrepared<{ statement: string; generic_plans: number; custom_plans: number }>(
         em,
         'select statement, generic_plans::int, custom_plans::int from pg_prepared_statements',
       );

@@ -10,7 +10,8 @@
  * this machine, its CPU per response during each server's slices is reported too (all its
  * processes, so nothing else should use it meanwhile).
  *
- * --scenario list | card | highRisk | recordOrder (one line item, a new idempotency key each).
+ * --scenario list | card | highRisk | recordOrder (one line item, a new idempotency key each) |
+ * submitSurvey (a complete NPS answer to the newest ACTIVE survey, which `npm run bench` creates).
  *
  * The base ref is checked out into a temporary git worktree (node_modules linked) and built
  * there; the working tree is built into dist/ as `npm start` builds it. Nothing is written.
@@ -41,7 +42,7 @@ const { values: args } = parseArgs({
     database: { type: 'string', default: 'bench_load_100k' },
   },
 });
-const SCENARIOS = { list: 'List', card: 'Card', highRisk: 'HighRisk', recordOrder: 'RecordOrder' } as const;
+const SCENARIOS = { list: 'List', card: 'Card', highRisk: 'HighRisk', recordOrder: 'RecordOrder', submitSurvey: 'SubmitSurvey' } as const;
 const operation = SCENARIOS[args.scenario as keyof typeof SCENARIOS];
 if (!operation) throw new Error(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}`);
 if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL (the PostgreSQL server holding the load benchmark data)');
@@ -74,6 +75,10 @@ async function main() {
   });
   const { rows: [tenant] } = await client.query<{ id: string }>(`select id from tenant where slug = 'bench'`);
   const { rows: customers } = await client.query<{ id: string }>('select id from customer where tenant_id = $1 order by id limit 5000', [tenant.id]);
+  const { rows: [survey] } = await client.query<{ id: string }>(
+    `select id from survey where tenant_id = $1 and status = 'ACTIVE' and kind = 'NPS' order by created_at desc limit 1`, [tenant.id],
+  );
+  if (operation === 'SubmitSurvey' && !survey) throw new Error('no ACTIVE NPS survey: run `npm run bench` first (it creates one)');
   await client.end();
   const orm = await createOrm({ databaseUrl: url, poolMax: 1 });
   const { key } = await createApiKey(sqlEm(orm), tenant.id, Role.ADMIN, 'bench ab');
@@ -100,6 +105,9 @@ async function main() {
       if (operation === 'RecordOrder') {
         const item = { sku: 'AB-1', name: 'A/B item', category: 'Books', quantity: 1, unitPrice: '9.95' };
         return { key: `ab-${runId}-${next}`, input: { customerId, channel: 'WEB', lineItems: [item] } };
+      }
+      if (operation === 'SubmitSurvey') {
+        return { key: `ab-${runId}-${next}`, input: { surveyId: survey.id, customerId, channel: 'WEB', answers: [{ questionId: 'nps', value: next % 11 }] } };
       }
       return {};
     };

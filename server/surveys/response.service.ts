@@ -2,6 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Principal } from '../auth/keys.service.js';
 import type { Em } from '../db/orm.js';
 import { isUuid, newId } from '../db/ids.js';
+import { queryPrepared } from '../db/prepared.js';
 import { buildConnection, pageRequest, type PageArgs } from '../graphql/connection.js';
 import { BadUserInputError, ConflictError, InputErrors, NotFoundError } from '../graphql/errors.js';
 import { countRows, fetchPage } from '../graphql/keyset-query.js';
@@ -147,7 +148,9 @@ async function readSubmission(
   ids: { surveyId: string; customerId: string | null; invitationId: string | null },
   idempotencyKey: string,
 ): Promise<SubmissionFacts> {
-  const [row] = await em.execute<Record<string, unknown>[]>(
+  // Prepared (planned once per connection): every submission runs this same text.
+  const [row] = await queryPrepared<Record<string, unknown>>(
+    em,
     `select s.id, s.kind, s.status, s.version, s.target_segment_id, v.questions,
             exists (select 1 from customer c where c.tenant_id = ? and c.id = ?::uuid) as customer_exists,
             i.survey_id as invitation_survey_id, i.customer_id as invitation_customer_id, i.id is not null as invitation_found,

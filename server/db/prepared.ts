@@ -36,9 +36,12 @@ export async function queryPrepared<T = Record<string, unknown>>(em: Em, text: s
     if (statement.name && (error as { code?: string }).code === '0A000') {
       statements.clear();
       generation++;
-      return (await pool.query<T & pg.QueryResultRow>({ text: statement.numbered, values: values as unknown[] })).rows;
+      return (await pool.query<T & pg.QueryResultRow>({ text: statement.numbered, values: values as unknown[] }).catch((e) => {
+        throw em.getDriver().convertException(e as Error);
+      })).rows;
     }
-    throw error;
+    // MikroORM's exception classes, as em.execute throws them (UniqueConstraintViolationException, …).
+    throw em.getDriver().convertException(error as Error);
   }
 }
 

@@ -2,6 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Principal } from '../auth/keys.service.js';
 import type { Em } from '../db/orm.js';
 import { newId } from '../db/ids.js';
+import { queryPrepared } from '../db/prepared.js';
 import { buildConnection, pageRequest, type PageArgs, type PageRequest } from '../graphql/connection.js';
 import { ConflictError, InputErrors, NotFoundError } from '../graphql/errors.js';
 import { onceCte, onceOutcome, type OnceOptions } from '../graphql/idempotency.js';
@@ -195,7 +196,8 @@ async function storeOrder(em: Em, once: OnceOptions, customerId: string, order: 
          left join (select * from o union all select e.* from customer_order e join rec on e.tenant_id = ? and e.id = rec.result_id) as x on true`,
       [...values.params, once.id, tenantId]),
     ]);
-  const [row] = await em.execute<StoredOrderRow[]>(statement.text, statement.params);
+  // Prepared: every order runs one of these two texts, so PostgreSQL parses and plans it once per connection.
+  const [row] = await queryPrepared<StoredOrderRow>(em, statement.text, statement.params);
   return row;
 }
 

@@ -306,7 +306,7 @@ async function insertFirstResponse(em: Em, tenantId: string, facts: SubmissionFa
   );
   const feedback = complete ? completedFeedback(tenantId, id, req.customerId, survey, facts.questions, answers, 'r') : null;
   const text = feedback ? `with ${insert.text}, f as (${feedback.text}) select * from r` : `with ${insert.text} select * from r`;
-  const [row] = await em.execute<Record<string, unknown>[]>(text, [...insert.params, ...(feedback?.params ?? [])]);
+  const [row] = await queryPrepared<Record<string, unknown>>(em, text, [...insert.params, ...(feedback?.params ?? [])]);
   return row ? { id, completed: complete, row } : null;
 }
 

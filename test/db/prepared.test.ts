@@ -1,3 +1,4 @@
+import { DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOrm, sqlEm, type Orm } from '../../server/db/orm.js';
 import { pgArray, queryPrepared } from '../../server/db/prepared.js';
@@ -68,6 +69,15 @@ describe('queryPrepared (named prepared statements on PostgreSQL, em.execute els
     } finally {
       logged.mockRestore();
     }
+  });
+
+  it('throws MikroORM’s exception classes, as em.execute does (a unique violation, a bad cast)', async () => {
+    const em = sqlEm(orm);
+    const insert = 'insert into prepared_probe (id, label) values (?, ?) returning id';
+    await expect(queryPrepared(em, insert, [1, 'again'])).rejects.toBeInstanceOf(UniqueConstraintViolationException);
+    await expect(em.execute(insert, [1, 'again'])).rejects.toBeInstanceOf(UniqueConstraintViolationException);
+    await expect(queryPrepared(em, 'select ?::int as n', ['not a number'])).rejects.toBeInstanceOf(DriverException);
+    expect(await queryPrepared(em, 'select label from prepared_probe where id = 1')).toEqual([{ label: 'one' }]);
   });
 
   it('keeps answering when a table changes under a prepared `select *`', async () => {

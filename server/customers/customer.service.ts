@@ -215,7 +215,7 @@ export async function listCustomers(
   // Extension sort values are selected too: the cursor is built from them.
   const extKeys = keys.filter((k) => !Object.values(SORT_KEYS).some((b) => b?.prop === k.prop));
   const extSelect = extKeys.map((k) => `, ${k.expr} as "${k.prop}"`).join('') + pageJoins.map((j) => `, ${j.select}`).join('');
-  const pageJoinText = [joinText, ...pageJoins.map((j) => j.join)].join(' ');
+  const pageJoinText = [joinText, ...pageJoins.map((j) => (j.reuse && joins.has(j.reuse.alias) ? j.reuse.join : j.join))].join(' ');
   const select = (keysetKeys: SqlSortKey[], orderKeys: SqlSortKey[], extra: Sql) => {
     const w = joinSql([where, keysetSql(keysetKeys, request, 'c.id'), extra], ' and ');
     return sql(

@@ -20,6 +20,11 @@ export interface ParentRequest {
 export interface ParentRowJoin {
   select: string;
   join: string;
+  /**
+   * When `join` starts with a join the parent statement may already make for its filter or sort
+   * (same table, same key): that join's alias, and what to add instead of `join` when it does.
+   */
+  reuse?: { alias: string; join: string };
   attach(rows: readonly Record<string, unknown>[], parents: readonly { id: string }[]): void;
 }
 

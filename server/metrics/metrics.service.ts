@@ -211,10 +211,13 @@ export function prefetchedMetrics(customer: object): CustomerMetrics | null | un
  */
 export function metricsJoin(ctx: ParentRequest, field: SelectedField): CustomerJoin {
   const read = metricsReadFor(field.paths);
-  const { list, joins } = metricsColumns(ctx.em, read, 'pm', 'pm__');
+  // Aliased `cm`, as the metrics filter's and sort's joins (same row): a page filtered or sorted
+  // by metrics reads them from that join instead of joining customer_metrics twice.
+  const { list, joins } = metricsColumns(ctx.em, read, 'cm', 'pm__');
   return {
     select: list,
-    join: `left join customer_metrics pm on pm.tenant_id = c.tenant_id and pm.customer_id = c.id ${joins}`,
+    join: `${METRICS_JOIN} ${joins}`,
+    reuse: { alias: 'cm', join: joins },
     attach(rows, customers) {
       const metrics = metricsOfPrefixedRows(ctx.em, ctx.principal, rows, 'pm__');
       customers.forEach((customer, i) => {

@@ -331,6 +331,37 @@ describe('metrics read only the columns a selection needs', () => {
     expect(one.extensions?.sqlStatements).toBe(1 + 5);
     expect(pageRows.slice(0, 5)).toEqual(pageRows.slice(0, 5).map((_, i) => one.data[`c${i}`]));
   });
+
+  it('answers from the filter’s or sort’s own join of customer_metrics what the batched read answers', async () => {
+    const fields = [...(await metricsSelections()).values()].join(' ');
+    const segment = await s.gql(`mutation { createSegment(input: { name: "All, batched", kind: DYNAMIC, rule: { createdAt: { lte: "2100-01-01T00:00:00Z" } } }) { id } }`);
+    expect(segment.errors).toBeUndefined();
+    // Every customer's metrics through the DataLoader (a segment's customers come without joins).
+    const batched = new Map<string, unknown>();
+    for (let after: string | null = null, more = true; more; ) {
+      const res: any = await s.gql(
+        `query($id: ID!, $after: String) { segment(id: $id) { customers(first: 100, after: $after) { nodes { id metrics { ${fields} } } pageInfo { hasNextPage endCursor } } } }`,
+        { id: segment.data.createSegment.id, after },
+      );
+      expect(res.errors).toBeUndefined();
+      for (const n of res.data.segment.customers.nodes) batched.set(n.id, n);
+      ({ hasNextPage: more, endCursor: after } = res.data.segment.customers.pageInfo);
+    }
+    const pages = [
+      'filter: { metrics: { churnRisk: { eq: MEDIUM } } }', // inner join `cm`
+      'orderBy: [{ field: PREDICTED_CLV, direction: DESC }]', // left join `cm`, customers without metrics last
+      'filter: { metrics: { churnRisk: { eq: LOW } } }, orderBy: [{ field: HEALTH_SCORE, direction: ASC }]',
+    ];
+    for (const args of pages) {
+      const page = await s.gql(`{ customers(first: 100, ${args}) { nodes { id metrics { ${fields} } } } }`);
+      expect(page.errors).toBeUndefined();
+      expect(page.extensions?.sqlStatements).toBe(2);
+      const nodes = page.data.customers.nodes as { id: string; metrics: unknown }[];
+      expect(nodes.length).toBeGreaterThan(5);
+      expect(nodes.filter((n) => n.metrics !== null).length).toBeGreaterThan(5);
+      expect(nodes).toEqual(nodes.map((n) => batched.get(n.id)));
+    }
+  });
 });
 
 describe('incremental re-scoring', () => {

@@ -28,7 +28,7 @@ import { Role } from '../server/auth/api-key.entity.js';
 import { createApiKey } from '../server/auth/keys.service.js';
 import { createOrm, sqlEm } from '../server/db/orm.js';
 import { databaseUrl } from './lib/database.js';
-import { postgresCpuMs, procCpuMs } from './lib/proc.js';
+import { postgresCpuMs, procCpuMs, startNodeFlags } from './lib/proc.js';
 import { CLIENTELE } from './peers/queries.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -49,7 +49,7 @@ if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL (the PostgreSQL
 const url = databaseUrl(process.env.DATABASE_URL, args.database);
 
 async function start(dir: string, port: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(dir, 'dist/main.js')], {
+  const child = spawn(process.execPath, [...startNodeFlags(dir), path.join(dir, 'dist/main.js')], {
     env: {
       ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'silent',
       CLIENTELE_SEED_DEMO: 'false', CLIENTELE_DATA_DIR: path.join(os.tmpdir(), 'clientele-bench-ab'),

@@ -1,5 +1,6 @@
 /** A child server's own figures from /proc (Linux): what bench/load.ts and bench/ab.ts report. */
 import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 export function procRss(pid: number): { rssBytes: number; peakRssBytes: number } {
   try {
@@ -43,4 +44,15 @@ export function postgresCpuMs(): number | null {
     }
   }
   return found ? total : null;
+}
+
+/**
+ * The Node flags `npm start` runs the server with (package.json's start script), so the
+ * benchmarks start dist/main.js exactly as a user does.
+ */
+export function startNodeFlags(root: string): string[] {
+  const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const words = start.split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/main.js') throw new Error(`package.json start is not "node [flags] dist/main.js": ${start}`);
+  return words.slice(1, -1);
 }

@@ -25,21 +25,20 @@ export async function queryPrepared<T = Record<string, unknown>>(em: Em, text: s
   countStatement();
   const statement = statementFor(text);
   const started = Date.now();
+  const run = (name?: string) => pool.query<T & pg.QueryResultRow>({ name, text: statement.numbered, values: values as unknown[] });
   try {
-    const { rows } = await pool.query<T & pg.QueryResultRow>({ name: statement.name, text: statement.numbered, values: values as unknown[] });
+    const { rows } = await run(statement.name).catch((error: { code?: string }) => {
+      // "cached plan must not change result type": a table changed under a `select t.*` since the
+      // statement was prepared (a migration while running). Prepare every text again, by new names.
+      if (!statement.name || error.code !== '0A000') throw error;
+      statements.clear();
+      generation++;
+      return run();
+    });
     // LOG_LEVEL=debug shows these with MikroORM's own queries.
     em.config.getLogger().logQuery({ query: `${statement.numbered} -- prepared`, took: Date.now() - started, results: rows.length, level: 'info' });
     return rows;
   } catch (error) {
-    // "cached plan must not change result type": a table changed under a `select t.*` since the
-    // statement was prepared (a migration while running). Prepare every text again, by new names.
-    if (statement.name && (error as { code?: string }).code === '0A000') {
-      statements.clear();
-      generation++;
-      return (await pool.query<T & pg.QueryResultRow>({ text: statement.numbered, values: values as unknown[] }).catch((e) => {
-        throw em.getDriver().convertException(e as Error);
-      })).rows;
-    }
     // MikroORM's exception classes, as em.execute throws them (UniqueConstraintViolationException, …).
     throw em.getDriver().convertException(error as Error);
   }

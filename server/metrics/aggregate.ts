@@ -46,6 +46,11 @@ export function scopeSql(scope: CustomerScope, column: string): Sql {
   );
 }
 
+/** `ids` as rows of one column `id` (a FROM item), one id as a single VALUES row for the reason scopeSql gives. */
+export function idRowsSql(ids: readonly string[]): Sql {
+  return ids.length === 1 ? sql('(values (?::uuid))', [ids[0]]) : sql('unnest(?::uuid[])', [pgArray(ids)]);
+}
+
 export interface TenantMetricsContext {
   tenantId: string;
   currency: string;

@@ -7,7 +7,7 @@
  */
 import type { Em } from '../db/orm.js';
 import { sql, type Sql } from '../graphql/sql.js';
-import { aggregateSql, safeTimeZone, type TenantMetricsContext, type Window } from './aggregate.js';
+import { aggregateSql, idRowsSql, safeTimeZone, type TenantMetricsContext, type Window } from './aggregate.js';
 import type { BgNbdParams } from './bgnbd.js';
 import { churnDataFromRows, churnDataSelects, loadOwnChurnData, type ChurnScope } from './churn-providers.js';
 import type { GammaGammaParams } from './gamma-gamma.js';
@@ -15,7 +15,7 @@ import type { MetricsJobSummary } from './metrics-job.entity.js';
 import type { Cutoffs, Models } from './scoring.js';
 import { resolveMetricsSettings } from './settings.js';
 import { ValueModelStatus } from './value-model.entity.js';
-import { pgArray, queryPrepared } from '../db/prepared.js';
+import { queryPrepared } from '../db/prepared.js';
 
 /** The tenant columns metrics depend on (the request's principal carries them, read with its key). */
 export interface TenantRow {
@@ -102,6 +102,7 @@ export async function readForRescore(em: Em, tenant: TenantMetricsContext, w: Wi
   const { tenantId } = tenant;
   const model = currentModelSql(tenantId);
   const orders = aggregateSql(tenant, w, ids, false);
+  const given = idRowsSql(ids);
   const parts: Sql[] = [
     sql(
       `select 'tenant'::text as kind, null::uuid as customer_id,
@@ -112,10 +113,10 @@ export async function readForRescore(em: Em, tenant: TenantMetricsContext, w: Wi
     sql(`select 'model', null, to_jsonb(m) from (${model.text}) m`, model.params),
     sql(
       `select 'customer', g.id, jsonb_build_object('exists', c.id is not null, 'scored', m.churn_level is not null)
-         from ${ids.length === 1 ? '(values (?::uuid))' : 'unnest(?::uuid[])'} as g (id)
+         from ${given.text} as g (id)
          left join customer c on c.tenant_id = ? and c.id = g.id and c.merged_into_id is null
          left join customer_metrics m on m.tenant_id = ? and m.customer_id = g.id`,
-      [ids.length === 1 ? ids[0] : pgArray(ids), tenantId, tenantId],
+      [...given.params, tenantId, tenantId],
     ),
     sql(`select 'orders', a.customer_id, to_jsonb(a) from (${orders.text}) a`, orders.params),
   ];

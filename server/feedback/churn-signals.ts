@@ -12,7 +12,8 @@ import type { Em } from '../db/orm.js';
 import { sql } from '../graphql/sql.js';
 import { registerChurnReasonProvider, type ChurnScope } from '../metrics/churn-providers.js';
 import type { ChurnReason } from '../metrics/churn.js';
-import { rescoreCustomers, type RescoreOptions } from '../metrics/recompute.service.js';
+import type { RescoreOptions } from '../metrics/recompute.service.js';
+import { rescoreCoalesced } from '../metrics/rescore-queue.js';
 
 const DAY_MS = 86_400_000;
 const daysBetween = (from: Date | string, to: Date) => Math.max(0, Math.floor((to.getTime() - new Date(from).getTime()) / DAY_MS));
@@ -217,7 +218,7 @@ export async function rescoreAfterSignal(
   const given = [...new Set(customerIds.filter((id): id is string => !!id))];
   if (!given.length) return;
   try {
-    await rescoreCustomers(em, tenantId, given, new Date(), { tenant, onlyScored: true });
+    await rescoreCoalesced(em, tenantId, given, { tenant, onlyScored: true });
   } catch (error) {
     console.error(`churn re-scoring of ${given.length} customer(s) after a feedback/survey/case change failed:`, error);
   }

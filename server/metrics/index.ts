@@ -12,6 +12,7 @@ import { createJob, runJob } from './jobs.service.js';
 import { MetricsJobTrigger } from './metrics-job.entity.js';
 import { compileMetricsFilter, METRIC_SORTS, METRICS_FILTER_JOIN, metricsJoin } from './metrics.service.js';
 import { rescoreCustomers } from './recompute.service.js';
+import { rescoreCoalesced } from './rescore-queue.js';
 import { tenantKeysChanged } from '../auth/principal-cache.js';
 
 export {
@@ -37,7 +38,7 @@ afterMergeHooks.push(async (em: Em, tenantId: string, survivorId: string, merged
 // data: a failure here is logged, never turned into a failed order write.
 orderRecordedHooks.push(async (em, tenantId, customerIds, tenant) => {
   try {
-    await rescoreCustomers(em, tenantId, customerIds, new Date(), { tenant });
+    await rescoreCoalesced(em, tenantId, customerIds, { tenant });
   } catch (error) {
     console.error(`metrics re-scoring of ${customerIds.length} customer(s) failed:`, error);
   }

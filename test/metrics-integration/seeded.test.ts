@@ -8,6 +8,7 @@ import { createJob, runJob } from '../../server/metrics/jobs.service.js';
 import { MetricsJobTrigger } from '../../server/metrics/metrics-job.entity.js';
 import { countSqlIn } from '../../server/db/sql-counter.js';
 import { rescoreCustomers } from '../../server/metrics/recompute.service.js';
+import { rescoreCoalesced } from '../../server/metrics/rescore-queue.js';
 import { ALL_METRICS, metricsReadFor } from '../../server/metrics/metrics.service.js';
 import { getSchema } from '../../server/schema.js';
 import { getNamedType, isNonNullType, isObjectType, type GraphQLObjectType, type GraphQLOutputType } from 'graphql';
@@ -492,6 +493,71 @@ describe('incremental re-scoring', () => {
       expect(r.outcome).toBe('CREATED');
       expect(r.order.customer.metrics.frequency).toBe(targets[i].purchase_days + 1);
     });
+  });
+});
+
+describe('re-scoring concurrent write requests together', () => {
+  const tenantRow = async () => {
+    const [t] = await sql('select default_currency, time_zone, settings from tenant where id = ?', [s.a.id]);
+    return { defaultCurrency: t.default_currency, timeZone: t.time_zone, settings: t.settings };
+  };
+  const stored = async (ids: string[]) =>
+    sql<{ customer_id: string; order_count: number; recency_days: number; computed_at: string }>(
+      'select customer_id, order_count, recency_days, computed_at from customer_metrics where tenant_id = ? and customer_id = any(?::uuid[]) order by customer_id',
+      [s.a.id, `{${ids.join(',')}}`],
+    );
+
+  it('shows every concurrent order in its customer’s metrics, two orders of one customer included', async () => {
+    const targets = await sql<{ customer_id: string; order_count: number }>(
+      `select customer_id, order_count from customer_metrics where tenant_id = ? and recency_days > 2 and order_count > 0 order by customer_id limit 6 offset 10`,
+      [s.a.id],
+    );
+    const orders = [...targets, targets[0]].map((t, i) => ({ customerId: t.customer_id, total: `${20 + i}.00` }));
+    const answers = await Promise.all(orders.map((input) =>
+      s.gql(`mutation($input: RecordOrderInput!) { recordOrder(input: $input) { id customer { id metrics { orderCount recencyDays } } } }`, { input })));
+    for (const a of answers) expect(a.errors).toBeUndefined();
+    // Each answer already shows its own order (the re-scoring ran after its write committed).
+    answers.forEach((a, i) => expect(a.data.recordOrder.customer.metrics.orderCount).toBeGreaterThanOrEqual(targets[i % targets.length].order_count + 1));
+    const after = await stored(targets.map((t) => t.customer_id));
+    for (const t of targets) {
+      const row = after.find((r) => r.customer_id === t.customer_id)!;
+      expect(row).toMatchObject({ order_count: t.order_count + (t === targets[0] ? 2 : 1), recency_days: 0 });
+    }
+  });
+
+  it('runs the requests that arrive during a re-scoring as ONE read and ONE upsert, counted in the oldest one’s request', async () => {
+    const ids = (await sql<{ customer_id: string }>(
+      'select customer_id from customer_metrics where tenant_id = ? and order_count > 0 order by customer_id desc limit 3 offset 20',
+      [s.a.id],
+    )).map((r) => r.customer_id);
+    const before = await stored(ids);
+    const tenant = await tenantRow();
+    // a starts at once; b and c arrive while it runs and wait for it, then go together.
+    const [a, b, c] = ids.map((id) => countSqlIn(() => rescoreCoalesced(sqlEm(s.orm), s.a.id, [id], { tenant })));
+    await Promise.all([a.result, b.result, c.result]);
+    expect([a.counter.count, b.counter.count, c.counter.count]).toEqual([2, 2, 0]);
+    const after = await stored(ids);
+    after.forEach((row, i) => expect(Date.parse(row.computed_at)).toBeGreaterThan(Date.parse(before[i].computed_at)));
+  });
+
+  it('re-scores each request of a failed batch on its own, so one failure fails only its own request', async () => {
+    const ids = (await sql<{ customer_id: string }>(
+      'select customer_id from customer_metrics where tenant_id = ? and order_count > 0 order by customer_id desc limit 3 offset 30',
+      [s.a.id],
+    )).map((r) => r.customer_id);
+    const before = await stored(ids);
+    const tenant = await tenantRow();
+    // b leads the second batch with a tenant copy whose settings cannot be read.
+    const broken = { ...tenant, settings: '{not json' };
+    const a = rescoreCoalesced(sqlEm(s.orm), s.a.id, [ids[0]], { tenant });
+    const b = rescoreCoalesced(sqlEm(s.orm), s.a.id, [ids[1]], { tenant: broken });
+    const c = rescoreCoalesced(sqlEm(s.orm), s.a.id, [ids[2]], { tenant });
+    const outcomes = await Promise.allSettled([a, b, c]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const after = await stored(ids);
+    expect(Date.parse(after[0].computed_at)).toBeGreaterThan(Date.parse(before[0].computed_at));
+    expect(after[1].computed_at).toEqual(before[1].computed_at);
+    expect(Date.parse(after[2].computed_at)).toBeGreaterThan(Date.parse(before[2].computed_at));
   });
 });
 

@@ -85,8 +85,9 @@ async function runBatch(tenantId: string, onlyScored: boolean, batch: Waiter[]):
       lead.reject(error);
       return;
     }
-    // One customer's failure must not fail the others: each request re-scores on its own.
-    for (const w of batch) await alone(w).then(w.resolve, w.reject);
+    // One customer's failure must not fail the others: each request re-scores on its own, side
+    // by side (one after another, a stalled database would make the last one wait for all).
+    await Promise.all(batch.map((w) => alone(w).then(w.resolve, w.reject)));
   } finally {
     for (const w of batch) w.context.emitDestroy();
   }

@@ -501,6 +501,12 @@ describe('re-scoring concurrent write requests together', () => {
     const [t] = await sql('select default_currency, time_zone, settings from tenant where id = ?', [s.a.id]);
     return { defaultCurrency: t.default_currency, timeZone: t.time_zone, settings: t.settings };
   };
+  /** Three customers with orders (each test its own, by offset). */
+  const buyers = async (offset: number) =>
+    (await sql<{ customer_id: string }>(
+      'select customer_id from customer_metrics where tenant_id = ? and order_count > 0 order by customer_id desc limit 3 offset ?',
+      [s.a.id, offset],
+    )).map((r) => r.customer_id);
   const stored = async (ids: string[]) =>
     sql<{ customer_id: string; order_count: number; recency_days: number; computed_at: string }>(
       'select customer_id, order_count, recency_days, computed_at from customer_metrics where tenant_id = ? and customer_id = any(?::uuid[]) order by customer_id',
@@ -526,10 +532,7 @@ describe('re-scoring concurrent write requests together', () => {
   });
 
   it('runs the requests that arrive during a re-scoring as ONE read and ONE upsert, counted in the oldest one’s request', async () => {
-    const ids = (await sql<{ customer_id: string }>(
-      'select customer_id from customer_metrics where tenant_id = ? and order_count > 0 order by customer_id desc limit 3 offset 20',
-      [s.a.id],
-    )).map((r) => r.customer_id);
+    const ids = await buyers(20);
     const before = await stored(ids);
     const tenant = await tenantRow();
     // a starts at once; b and c arrive while it runs and wait for it, then go together.
@@ -541,10 +544,7 @@ describe('re-scoring concurrent write requests together', () => {
   });
 
   it('re-scores each request of a failed batch on its own, so one failure fails only its own request', async () => {
-    const ids = (await sql<{ customer_id: string }>(
-      'select customer_id from customer_metrics where tenant_id = ? and order_count > 0 order by customer_id desc limit 3 offset 30',
-      [s.a.id],
-    )).map((r) => r.customer_id);
+    const ids = await buyers(30);
     const before = await stored(ids);
     const tenant = await tenantRow();
     // b leads the second batch with a tenant copy whose settings cannot be read.

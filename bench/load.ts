@@ -9,6 +9,9 @@
  * --customers N         customers to generate (default 100,000; 1,000,000 supported)
  * --duration S          seconds per scenario, server and connection count (default 10; quick 5)
  * --warmup S            seconds of warm-up per scenario and server at 16 connections (default 2; quick 1)
+ * --process-warmup S    seconds per server, before the first scenario, of its read scenarios in turn at
+ *                       16 connections (default 15; quick 3): a freshly started Node process spends its
+ *                       first seconds compiling and sizing its heap, which fell on whichever scenario ran first
  * --connections 1,16,64 autocannon connection counts
  * --scenarios a,b       only these (list, card, highRisk, recordOrder, submitSurvey)
  * --peers raw,postgraphile  peers to run beside Clientele (default both; "none" for none)
@@ -68,6 +71,7 @@ const { values: args } = parseArgs({
     customers: { type: 'string' },
     duration: { type: 'string' },
     warmup: { type: 'string' },
+    'process-warmup': { type: 'string' },
     connections: { type: 'string', default: '1,16,64' },
     scenarios: { type: 'string' },
     peers: { type: 'string', default: 'raw,postgraphile' },
@@ -86,6 +90,9 @@ const quick = args.quick;
 const customers = Number((args.customers ?? (quick ? '20000' : '100000')).replace(/_/g, ''));
 const duration = Number(args.duration ?? (quick ? 5 : 10));
 const warmup = Number(args.warmup ?? (quick ? 1 : 2));
+const processWarmup = Number(args['process-warmup'] ?? (quick ? 3 : 15));
+/** Scenarios that leave the data as they are (a process warm-up runs only these). */
+const READ_SCENARIOS = new Set(['list', 'card', 'highRisk']);
 const connectionCounts = args.connections.split(',').map(Number);
 const poolMax = Number(args.pool);
 const seed = Number(args.seed);
@@ -617,7 +624,12 @@ async function main() {
     // Runs
     const plan = scenarios.flatMap((s) => connectionCounts.flatMap((c) => Object.keys(s.bodies).map((server) => ({ scenario: s, connections: c, server }))));
     const warmups = scenarios.flatMap((s) => Object.keys(s.bodies).map((server) => ({ scenario: s, server })));
-    const totalSeconds = plan.length * duration + warmups.length * warmup;
+    // Each server's read scenarios share its process warm-up.
+    const processWarmups = servers.flatMap((server) => {
+      const reads = scenarios.filter((s) => READ_SCENARIOS.has(s.name) && s.bodies[server.name]);
+      return processWarmup > 0 ? reads.map((scenario) => ({ scenario, server: server.name, seconds: processWarmup / reads.length })) : [];
+    });
+    const totalSeconds = plan.length * duration + warmups.length * warmup + processWarmups.reduce((sum, w) => sum + w.seconds, 0);
     const bar = progressBar('load', totalSeconds, 's');
     let elapsed = 0;
     let current = '';
@@ -626,6 +638,12 @@ async function main() {
     const byName = Object.fromEntries(servers.map((s) => [s.name, s]));
     const runs: RunResult[] = [];
     try {
+      for (const w of processWarmups) {
+        current = `${w.server} process warm-up (${w.scenario.name})`;
+        runStart = performance.now();
+        await cannon(byName[w.server], headers, w.scenario, 16, w.seconds);
+        elapsed += w.seconds;
+      }
       for (const scenario of scenarios) {
         for (const w of warmups.filter((x) => x.scenario === scenario)) {
           if (warmup <= 0) continue;
@@ -702,7 +720,7 @@ async function main() {
       quick,
       machine: { ...machine, loadAverageAtEnd: os.loadavg(), postgres },
       label: args.label ?? null,
-      settings: { customers, durationS: duration, warmupS: warmup, connections: connectionCounts, poolMax, autocannon: '9.0.0', postgraphile: '5.1.5 (amber preset)', serverArgs: args['server-args'] },
+      settings: { customers, durationS: duration, warmupS: warmup, processWarmupS: processWarmup, connections: connectionCounts, poolMax, autocannon: '9.0.0', postgraphile: '5.1.5 (amber preset)', serverArgs: args['server-args'] },
       database: { name: db.name, reused: db.reused },
       data: { ...db.dataset, churnMix },
       queries: { clientele: CLIENTELE, postgraphile: POSTGRAPHILE },

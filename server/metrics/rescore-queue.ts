@@ -69,16 +69,11 @@ async function drain(key: string, tenantId: string, onlyScored: boolean, lane: L
 }
 
 async function runBatch(tenantId: string, onlyScored: boolean, batch: Waiter[]): Promise<void> {
-  const alone = (w: Waiter) =>
-    w.context.runInAsyncScope(() => rescoreCustomers(w.em, tenantId, w.ids, new Date(), { tenant: w.tenant, onlyScored }));
+  const run = (w: Waiter, ids: readonly string[]) =>
+    w.context.runInAsyncScope(() => rescoreCustomers(w.em, tenantId, ids, new Date(), { tenant: w.tenant, onlyScored }));
   const [lead] = batch;
   try {
-    if (batch.length === 1) {
-      await alone(lead);
-    } else {
-      const ids = [...new Set(batch.flatMap((w) => w.ids))];
-      await lead.context.runInAsyncScope(() => rescoreCustomers(lead.em, tenantId, ids, new Date(), { tenant: lead.tenant, onlyScored }));
-    }
+    await run(lead, batch.length === 1 ? lead.ids : [...new Set(batch.flatMap((w) => w.ids))]);
     for (const w of batch) w.resolve();
   } catch (error) {
     if (batch.length === 1) {
@@ -87,7 +82,7 @@ async function runBatch(tenantId: string, onlyScored: boolean, batch: Waiter[]):
     }
     // One customer's failure must not fail the others: each request re-scores on its own, side
     // by side (one after another, a stalled database would make the last one wait for all).
-    await Promise.all(batch.map((w) => alone(w).then(w.resolve, w.reject)));
+    await Promise.all(batch.map((w) => run(w, w.ids).then(w.resolve, w.reject)));
   } finally {
     for (const w of batch) w.context.emitDestroy();
   }

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -22,6 +21,7 @@ import { pendingMigrations, sqlEm, type Orm } from './db/orm.js';
 import { countSqlIn, currentSqlCounter } from './db/sql-counter.js';
 import { isDatabaseUnavailable, type ErrorCode } from './graphql/errors.js';
 import { compiledQueries, executionPlugins } from './graphql/execution.js';
+import { graphqlEndpoint, isGraphqlPath } from './graphql/http-endpoint.js';
 import { inputErrorPath } from './graphql/input-path.js';
 import { getSchema } from './schema.js';
 import { demoPage, type DemoWidgets } from './widgets/demo.js';
@@ -140,7 +140,8 @@ async function settled(pending: Set<Promise<unknown>>, ms: number): Promise<void
 export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: string) => void } = {}): Promise<App> {
   const log = opts.log ?? ((msg: string) => console.error(msg));
   const app = express();
-  const server = http.createServer(app);
+  // Requests reach Express, except GraphQL's, which the endpoint below answers on node:http.
+  const server = http.createServer();
   const schema = await getSchema();
   const apollo = new ApolloServer<Context>({
     // The schema, with queries executed by graphql-jit (see compiledQueries).
@@ -168,7 +169,8 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
   // res.send would hash every GraphQL answer (a SHA-1 of 30 KB per list page) for an ETag no
   // client sends back for a POST; static files keep theirs (serve-static sets its own).
   app.set('etag', false);
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  const securityHeaders = helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  app.use(securityHeaders);
 
   // Browsers ask every page for one; answer quietly instead of logging a 404 in the console.
   app.get('/favicon.ico', (_req, res) => {
@@ -195,13 +197,14 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
    * Secret key, publishable key (Origin checked, CORS answered), widget token, or a publishable
    * key with a widget token in X-Clientele-Widget-Token (the feedback form tied to a customer).
    */
-  async function authenticate(em: Context['em'], credential: string | undefined, req: Request, res: Response): Promise<Principal | null> {
+  async function authenticate(em: Context['em'], credential: string | undefined, req: http.IncomingMessage, res: http.ServerResponse): Promise<Principal | null> {
     if (!credential) return null;
     if (looksLikeJwt(credential)) return widgetTokens.authenticate(em, credential);
     const principal = await principals.principalOf(credential, () => authenticateKey(em, credential));
     if (!principal || principal.kind !== ApiKeyKind.PUBLISHABLE) return principal;
     const origin = req.headers.origin;
-    res.vary('Origin');
+    // cors() left publishable-key requests alone, so nothing has set Vary yet.
+    res.setHeader('Vary', 'Origin');
     if (!origin || !principal.allowedOrigins?.includes(origin)) throw forbiddenOrigin(origin);
     res.setHeader('Access-Control-Allow-Origin', origin);
     const token = req.headers['x-clientele-widget-token'];
@@ -265,8 +268,21 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
     }
   });
 
-  const graphql = expressMiddleware(apollo, {
-    context: async ({ req, res }): Promise<Context> => {
+  /** GraphQL requests not answered yet (see close()). */
+  const inFlight = new Set<Promise<unknown>>();
+  const endpoint = graphqlEndpoint({
+    apollo,
+    middleware: [
+      securityHeaders,
+      // Preflights and secret-key or token requests: any origin (the credential is the gate). Publishable-key
+      // requests: Access-Control-Allow-Origin only for the key's own origins, set after authentication.
+      cors<cors.CorsRequest>((req, callback) => callback(null, { origin: !usesPublishableKey(req), allowedHeaders: CORS_HEADERS, maxAge: 600 })),
+    ],
+    // Every statement this request issues (auth included) is counted in its own async scope.
+    scope: (fn) => countSqlIn(fn).result,
+    limitBytes: 10 * 1024 * 1024,
+    log,
+    context: async (req, res): Promise<Context> => {
       const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
       const header = req.headers.authorization ?? '';
       const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
@@ -290,36 +306,23 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
       return { principal, em, loaders: new Loaders(), requestId, widgetTokens };
     },
   });
-  /** GraphQL requests not answered yet (see close()). */
-  const inFlight = new Set<Promise<unknown>>();
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!isGraphqlPath(req.url)) {
+      app(req, res);
+      return;
+    }
+    // Tracked until Apollo has answered, even when the client has gone away meanwhile: close()
+    // lets these finish before the database pool closes under them.
+    const answered = endpoint.handle(req, res).finally(() => inFlight.delete(answered));
+    inFlight.add(answered);
+  });
 
-  app.use(
-    '/graphql',
-    // Preflights and secret-key or token requests: any origin (the credential is the gate). Publishable-key
-    // requests: Access-Control-Allow-Origin only for the key's own origins, set after authentication.
-    cors<cors.CorsRequest>((req, callback) => callback(null, { origin: !usesPublishableKey(req), allowedHeaders: CORS_HEADERS, maxAge: 600 })),
-    express.json({ limit: '10mb' }),
-    (_req: Request, _res: Response, next: NextFunction) => {
-      // Every statement this request issues (auth included) is counted in its own async scope.
-      countSqlIn(() => next());
-    },
-    (req: Request, res: Response, next: NextFunction) => {
-      // Tracked until Apollo has answered, even when the client has gone away meanwhile: close()
-      // lets these finish before the database pool closes under them.
-      const answered = Promise.resolve(graphql(req, res, next)).finally(() => inFlight.delete(answered));
-      inFlight.add(answered);
-      return answered;
-    },
-  );
-
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+  // Errors of the pages above (static files, the demo); GraphQL answers its own.
+  app.use((err: Error & { status?: number }, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) log(String(err.stack ?? err));
-    const message =
-      err.type === 'entity.parse.failed' ? 'The request body is not valid JSON'
-      : err.type === 'entity.too.large' ? 'The request body is too large'
-      : status === 500 ? 'Internal server error' : err.message;
+    const message = status === 500 ? 'Internal server error' : err.message;
     res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
   });
 

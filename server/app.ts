@@ -21,6 +21,7 @@ import { pendingMigrations, sqlEm, type Orm } from './db/orm.js';
 import { countSqlIn, currentSqlCounter } from './db/sql-counter.js';
 import { isDatabaseUnavailable, type ErrorCode } from './graphql/errors.js';
 import { compiledQueries, executionPlugins } from './graphql/execution.js';
+import { Admission } from './graphql/admission.js';
 import { graphqlEndpoint, isGraphqlPath } from './graphql/http-endpoint.js';
 import { inputErrorPath } from './graphql/input-path.js';
 import { getSchema } from './schema.js';
@@ -278,6 +279,8 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
       // requests: Access-Control-Allow-Origin only for the key's own origins, set after authentication.
       cors<cors.CorsRequest>((req, callback) => callback(null, { origin: !usesPublishableKey(req), allowedHeaders: CORS_HEADERS, maxAge: 600 })),
     ],
+    // Waiting for a turn counts against the same limit as waiting for a pooled connection.
+    admission: new Admission(config.concurrentRequests, config.dbConnectTimeoutMs),
     // Every statement this request issues (auth included) is counted in its own async scope.
     scope: (fn) => countSqlIn(fn).result,
     limitBytes: 10 * 1024 * 1024,

@@ -21,6 +21,11 @@ export interface Config {
   /** Maximum pooled PostgreSQL connections. */
   dbPoolMax: number;
   /**
+   * GraphQL requests executed at once (CLIENTELE_CONCURRENT_REQUESTS, default twice DB_POOL_MAX);
+   * the others wait their turn, in arrival order, for up to DB_CONNECT_TIMEOUT_MS.
+   */
+  concurrentRequests: number;
+  /**
    * How long a key's principal (tenant, role, settings) is reused without a lookup
    * (CLIENTELE_KEY_CACHE_SECONDS, default 5, 0 = look up every request). Revocations and settings
    * changed through this process apply at once; other processes see them within this time.
@@ -71,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (widgetTokenSecret !== undefined && widgetTokenSecret.length < 32) {
     throw new ConfigError('CLIENTELE_WIDGET_TOKEN_SECRET must be at least 32 characters (e.g. openssl rand -base64 48)');
   }
+  const dbPoolMax = intVar(env, 'DB_POOL_MAX', 10, 1, 200);
   return {
     databaseUrl,
     dataDir: path.resolve(env.CLIENTELE_DATA_DIR || '.data'),
@@ -79,7 +85,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: boolVar(env, 'CLIENTELE_SEED_DEMO', true),
     demoCustomers: intVar(env, 'CLIENTELE_DEMO_CUSTOMERS', 2000, 0, 1_000_000),
     dbConnectTimeoutMs: intVar(env, 'DB_CONNECT_TIMEOUT_MS', 2000, 100, 60_000),
-    dbPoolMax: intVar(env, 'DB_POOL_MAX', 10, 1, 200),
+    dbPoolMax,
+    concurrentRequests: intVar(env, 'CLIENTELE_CONCURRENT_REQUESTS', 2 * dbPoolMax, 1, 10_000),
     keyCacheMs: intVar(env, 'CLIENTELE_KEY_CACHE_SECONDS', 5, 0, 300) * 1000,
     exposeSqlCount: boolVar(env, 'CLIENTELE_EXPOSE_SQL_COUNT', false),
     logLevel,

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import type { Context } from '../context.js';
+import type { Admission } from './admission.js';
 
 /** A connect-style middleware (helmet, cors) called on the bare node request. */
 export type NodeMiddleware = (req: http.IncomingMessage, res: http.ServerResponse, next: (err?: unknown) => void) => void;
@@ -12,6 +13,8 @@ export interface GraphqlEndpointOptions {
   context(req: http.IncomingMessage, res: http.ServerResponse): Promise<Context>;
   /** Run in order before the request is read; a middleware that answers (a CORS preflight) ends it. */
   middleware: NodeMiddleware[];
+  /** Lets a request run once fewer than its limit do; middleware (preflights) runs before it. */
+  admission: Admission;
   /** Runs the request in its own scope (the SQL statement counter). */
   scope<T>(fn: () => T): T;
   limitBytes: number;
@@ -39,7 +42,7 @@ class BodyError extends Error {
  * and error shapes are the ones Express gave: helmet and cors are the same middleware, called here.
  */
 export function graphqlEndpoint(opts: GraphqlEndpointOptions): { handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> } {
-  const { apollo, middleware, limitBytes, log } = opts;
+  const { apollo, middleware, admission, limitBytes, log } = opts;
 
   function runMiddleware(req: http.IncomingMessage, res: http.ServerResponse): boolean {
     for (const mw of middleware) {
@@ -87,22 +90,33 @@ export function graphqlEndpoint(opts: GraphqlEndpointOptions): { handle(req: htt
 
   return {
     async handle(req, res) {
+      let admitted = false;
       try {
         if (!runMiddleware(req, res)) return;
+        admitted = await admission.enter();
+        if (!admitted) {
+          res.setHeader('Retry-After', '1');
+          sendError(res, 503, 'The server is busy; retry shortly', 'UNAVAILABLE', { retryable: true });
+          return;
+        }
+        // A client that gave up while waiting is not answered.
+        if (req.socket.destroyed) return;
         await opts.scope(() => answer(req, res));
       } catch (error) {
         log(String((error as Error)?.stack ?? error));
         if (!res.headersSent) sendError(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
         else res.destroy();
+      } finally {
+        if (admitted) admission.leave();
       }
     },
   };
 }
 
-function sendError(res: http.ServerResponse, status: number, message: string, code: string): void {
+function sendError(res: http.ServerResponse, status: number, message: string, code: string, more: Record<string, unknown> = {}): void {
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code, ...more } }] }));
 }
 
 const JSON_TYPE = /^application\/json\s*(?:;|$)/i;

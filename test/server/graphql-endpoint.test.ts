@@ -130,3 +130,73 @@ describe('other methods on /graphql', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('requests over CLIENTELE_CONCURRENT_REQUESTS', () => {
+  let one: TestServer;
+  beforeAll(async () => {
+    one = await startTestServer({ config: { concurrentRequests: 1, dbConnectTimeoutMs: 400 } });
+  });
+  afterAll(async () => one?.close());
+
+  /** A request that is admitted, then holds its turn until `finish` sends the rest of its body. */
+  async function slowRequest(): Promise<{ finish(): void; answer: Promise<{ status: number; body: string }> }> {
+    const body = JSON.stringify({ query: '{ viewer { role } }' });
+    let finish!: () => void;
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(one.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), authorization: `Bearer ${one.a.keys.ADMIN}` },
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      });
+      req.on('error', reject);
+      req.write(body.slice(0, 10));
+      finish = () => req.end(body.slice(10));
+    });
+    // Let the server take the request (and its turn) before the next one arrives.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return { finish, answer };
+  }
+
+  it('refuses a request that waited longer than DB_CONNECT_TIMEOUT_MS for its turn with 503 UNAVAILABLE, and serves the others', async () => {
+    const held = await slowRequest();
+    const started = Date.now();
+    const refused = await one.gql('{ viewer { role } }');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.errors).toEqual([{ message: 'The server is busy; retry shortly', extensions: { code: 'UNAVAILABLE', retryable: true } }]);
+    held.finish();
+    expect(await held.answer).toEqual({ status: 200, body: expect.stringContaining('"role":"ADMIN"') });
+    const after = await one.gql('{ viewer { role } }');
+    expect(after.status).toBe(200);
+  });
+
+  it('runs waiting requests in arrival order once the running one is done', async () => {
+    const held = await slowRequest();
+    const finished: number[] = [];
+    const waiting = [0, 1, 2].map(async (i) => {
+      await new Promise((resolve) => setTimeout(resolve, i * 20));
+      const res = await one.gql('{ viewer { role } }');
+      finished.push(i);
+      return res.status;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(finished).toEqual([]);
+    held.finish();
+    expect((await held.answer).status).toBe(200);
+    expect(await Promise.all(waiting)).toEqual([200, 200, 200]);
+    expect(finished).toEqual([0, 1, 2]);
+  });
+
+  it('answers preflights without waiting for a turn', async () => {
+    const held = await slowRequest();
+    const res = await fetch(one.url, { method: 'OPTIONS', headers: { origin: 'https://tools.example', 'access-control-request-method': 'POST' } });
+    expect(res.status).toBe(204);
+    held.finish();
+    expect((await held.answer).status).toBe(200);
+  });
+});

@@ -11,7 +11,8 @@
  * processes, so nothing else should use it meanwhile).
  *
  * --scenario list | card | highRisk | recordOrder (one line item, a new idempotency key each) |
- * submitSurvey (a complete NPS answer to the newest ACTIVE survey, which `npm run bench` creates).
+ * submitSurvey (a complete NPS answer to the newest ACTIVE survey, which `npm run bench` creates) |
+ * typename (`{ __typename }`: what every request costs before its query — HTTP, auth, Apollo).
  *
  * The base ref is checked out into a temporary git worktree (node_modules linked) and built
  * there; the working tree is built into dist/ as `npm start` builds it. Nothing is written.
@@ -42,7 +43,8 @@ const { values: args } = parseArgs({
     database: { type: 'string', default: 'bench_load_100k' },
   },
 });
-const SCENARIOS = { list: 'List', card: 'Card', highRisk: 'HighRisk', recordOrder: 'RecordOrder', submitSurvey: 'SubmitSurvey' } as const;
+const SCENARIOS = { list: 'List', card: 'Card', highRisk: 'HighRisk', recordOrder: 'RecordOrder', submitSurvey: 'SubmitSurvey', typename: 'Typename' } as const;
+const DOCUMENTS = { ...CLIENTELE, Typename: 'query Typename { __typename }' };
 const operation = SCENARIOS[args.scenario as keyof typeof SCENARIOS];
 if (!operation) throw new Error(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}`);
 if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL (the PostgreSQL server holding the load benchmark data)');
@@ -111,7 +113,7 @@ async function main() {
       }
       return {};
     };
-    const body = () => JSON.stringify({ operationName: operation, query: CLIENTELE[operation], variables: variables() });
+    const body = () => JSON.stringify({ operationName: operation, query: DOCUMENTS[operation], variables: variables() });
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
     const slice = async (target: string, amount: number) => {
       let graphqlErrors = 0;

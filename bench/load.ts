@@ -8,6 +8,10 @@
  * --quick               20,000 customers, 5 s per run (about 5 minutes in all)
  * --customers N         customers to generate (default 100,000; 1,000,000 supported)
  * --duration S          seconds per scenario, server and connection count (default 10; quick 5)
+ * --rounds N            each such run in N slices, the servers taking turns slice by slice (the order
+ *                       reversed every round), merged into one figure per server (default 3; quick 1):
+ *                       on this shared machine a 10 s window of one server can be a busy one that the
+ *                       next server's window misses
  * --warmup S            seconds of warm-up per scenario and server at 16 connections (default 2; quick 1)
  * --process-warmup S    seconds per server, before the first scenario, of its read scenarios in turn at
  *                       16 connections (default 15; quick 3): a freshly started Node process spends its
@@ -70,6 +74,7 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     customers: { type: 'string' },
     duration: { type: 'string' },
+    rounds: { type: 'string' },
     warmup: { type: 'string' },
     'process-warmup': { type: 'string' },
     connections: { type: 'string', default: '1,16,64' },
@@ -89,6 +94,7 @@ const { values: args } = parseArgs({
 const quick = args.quick;
 const customers = Number((args.customers ?? (quick ? '20000' : '100000')).replace(/_/g, ''));
 const duration = Number(args.duration ?? (quick ? 5 : 10));
+const rounds = Number(args.rounds ?? (quick ? 1 : 3));
 const warmup = Number(args.warmup ?? (quick ? 1 : 2));
 const processWarmup = Number(args['process-warmup'] ?? (quick ? 3 : 15));
 /** Scenarios that leave the data as they are (a process warm-up runs only these). */
@@ -228,7 +234,19 @@ function percentile(sorted: number[], p: number): number {
 /** Live request count of the run in progress, for the progress bar. */
 let liveRequests = 0;
 
-async function cannon(served: Served, headers: Record<string, string>, scenario: Scenario, connections: number, seconds: number): Promise<RunResult> {
+/** One autocannon run against one server (a round's slice of a RunResult). */
+interface Slice {
+  latencies: number[];
+  durationS: number;
+  cpuMs: number;
+  connectionErrors: number;
+  timeouts: number;
+  non2xx: number;
+  graphqlErrors: number;
+  firstError?: string;
+}
+
+async function cannon(served: Served, headers: Record<string, string>, scenario: Scenario, connections: number, seconds: number): Promise<Slice> {
   liveRequests = 0;
   const latencies: number[] = [];
   let graphqlErrors = 0;
@@ -258,17 +276,31 @@ async function cannon(served: Served, headers: Record<string, string>, scenario:
   });
   const cpuStart = served.cpuMs();
   const result = await instance;
-  const cpuMs = served.cpuMs() - cpuStart;
-  latencies.sort((a, b) => a - b);
-  const rss = served.rss();
-  const connection = result.errors - result.timeouts;
+  return {
+    latencies,
+    durationS: result.duration,
+    cpuMs: served.cpuMs() - cpuStart,
+    connectionErrors: result.errors - result.timeouts,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    graphqlErrors,
+    firstError,
+  };
+}
+
+/** A server's slices of one scenario and connection count as one run: all their requests over all their time. */
+function summarise(served: Served, scenario: Scenario, connections: number, slices: Slice[]): RunResult {
+  const latencies = slices.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const durationS = slices.reduce((sum, s) => sum + s.durationS, 0);
+  const total = (key: 'cpuMs' | 'connectionErrors' | 'timeouts' | 'non2xx' | 'graphqlErrors') => slices.reduce((sum, s) => sum + s[key], 0);
+  const connection = total('connectionErrors');
   return {
     scenario: scenario.name,
     server: served.name,
     connections,
-    durationS: result.duration,
+    durationS,
     requests: latencies.length,
-    reqPerSec: latencies.length / result.duration,
+    reqPerSec: latencies.length / durationS,
     latencyMs: {
       p50: percentile(latencies, 50),
       p95: percentile(latencies, 95),
@@ -276,11 +308,11 @@ async function cannon(served: Served, headers: Record<string, string>, scenario:
       max: latencies.at(-1) ?? NaN,
       mean: latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length),
     },
-    errors: connection + result.timeouts + result.non2xx + graphqlErrors,
-    errorDetail: { connection, timeouts: result.timeouts, non2xx: result.non2xx, graphql: graphqlErrors },
-    firstError,
-    cpuMsPerRequest: cpuMs / Math.max(1, latencies.length),
-    ...rss,
+    errors: connection + total('timeouts') + total('non2xx') + total('graphqlErrors'),
+    errorDetail: { connection, timeouts: total('timeouts'), non2xx: total('non2xx'), graphql: total('graphqlErrors') },
+    firstError: slices.find((s) => s.firstError)?.firstError,
+    cpuMsPerRequest: total('cpuMs') / Math.max(1, latencies.length),
+    ...served.rss(),
   };
 }
 
@@ -459,7 +491,7 @@ async function main() {
   };
   console.log(
     `load benchmark ${quick ? '(quick) ' : ''}at ${commit}${dirty ? ' (uncommitted changes)' : ''}: ${int(customers)} customers, ` +
-      `${duration} s per run at ${connectionCounts.join('/')} connections; ${machine.cpus} × ${machine.cpuModel}, load ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}, Node ${machine.node}`,
+      `${duration} s per run${rounds > 1 ? ` (${rounds} interleaved rounds)` : ''} at ${connectionCounts.join('/')} connections; ${machine.cpus} × ${machine.cpuModel}, load ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}, Node ${machine.node}`,
   );
 
   const db = await prepareDataset(baseUrl);
@@ -652,14 +684,24 @@ async function main() {
           await cannon(byName[w.server], headers, scenario, 16, warmup);
           elapsed += warmup;
         }
-        for (const p of plan.filter((x) => x.scenario === scenario)) {
-          current = `${scenario.name} @ ${p.server} ${p.connections}c`;
-          runStart = performance.now();
-          const run = await cannon(byName[p.server], headers, scenario, p.connections, duration);
-          elapsed += duration;
-          runs.push(run);
-          if (!process.stderr.isTTY) log(`${current}: ${int(run.reqPerSec)} req/s, p95 ${ms(run.latencyMs.p95)} ms, ${run.errors} errors`);
-          if (run.firstError) log(`\n${current}: first error: ${run.firstError}`);
+        for (const connections of connectionCounts) {
+          const names = plan.filter((x) => x.scenario === scenario && x.connections === connections).map((x) => x.server);
+          const slices = new Map<string, Slice[]>(names.map((name) => [name, []]));
+          for (let round = 0; round < rounds; round++) {
+            for (const name of round % 2 ? [...names].reverse() : names) {
+              current = `${scenario.name} @ ${name} ${connections}c${rounds > 1 ? ` (${round + 1}/${rounds})` : ''}`;
+              runStart = performance.now();
+              slices.get(name)!.push(await cannon(byName[name], headers, scenario, connections, duration / rounds));
+              elapsed += duration / rounds;
+            }
+          }
+          for (const name of names) {
+            const run = summarise(byName[name], scenario, connections, slices.get(name)!);
+            runs.push(run);
+            const label = `${scenario.name} @ ${name} ${connections}c`;
+            if (!process.stderr.isTTY) log(`${label}: ${int(run.reqPerSec)} req/s, p95 ${ms(run.latencyMs.p95)} ms, ${run.errors} errors`);
+            if (run.firstError) log(`\n${label}: first error: ${run.firstError}`);
+          }
         }
       }
     } finally {
@@ -683,7 +725,7 @@ async function main() {
       ];
     }));
     const head = ['scenario', 'conns', 'Clientele req/s', 'p50 / p95 / p99 ms', 'errors', 'SQL/req', 'CPU ms/req', 'RSS', 'PostGraphile req/s', 'p95 ms', 'CPU ms/req', 'errors', 'raw req/s', 'p95 ms', 'CPU ms/req', 'errors', 'C/PG', 'C/raw'];
-    console.log(`\n# Load (${int(customers)} customers, ${duration} s per run, pool ${poolMax})`);
+    console.log(`\n# Load (${int(customers)} customers, ${duration} s per run${rounds > 1 ? ` in ${rounds} interleaved rounds` : ''}, pool ${poolMax})`);
     console.log(table(head, rows));
     const rssLine = servers.map((s) => `${s.name} ${mib(startRss[s.name].rssBytes)} at start, ${mib(endRss[s.name].rssBytes)} at end, peak ${mib(endRss[s.name].peakRssBytes)}`).join('; ');
     console.log(`\nserver RSS: ${rssLine}`);
@@ -720,7 +762,7 @@ async function main() {
       quick,
       machine: { ...machine, loadAverageAtEnd: os.loadavg(), postgres },
       label: args.label ?? null,
-      settings: { customers, durationS: duration, warmupS: warmup, processWarmupS: processWarmup, connections: connectionCounts, poolMax, autocannon: '9.0.0', postgraphile: '5.1.5 (amber preset)', serverArgs: args['server-args'] },
+      settings: { customers, durationS: duration, rounds, warmupS: warmup, processWarmupS: processWarmup, connections: connectionCounts, poolMax, autocannon: '9.0.0', postgraphile: '5.1.5 (amber preset)', serverArgs: args['server-args'] },
       database: { name: db.name, reused: db.reused },
       data: { ...db.dataset, churnMix },
       queries: { clientele: CLIENTELE, postgraphile: POSTGRAPHILE },
@@ -755,7 +797,7 @@ async function main() {
           begin,
           `Written by \`npm run bench\` from \`bench/results/${path.basename(file)}\`: ${int(customers)} customers (${int(db.dataset.generated.orders)} orders, ` +
             `${int(db.dataset.generated.interactions)} interactions, ${int(db.dataset.generated.surveyResponses)} survey responses; HIGH churn ${int(churnMix.HIGH ?? 0)}), ` +
-            `${duration} s per run, pool ${poolMax}, commit \`${commit}\`${dirty ? ' + uncommitted changes' : ''}, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
+            `${duration} s per run${rounds > 1 ? ` in ${rounds} interleaved rounds` : ''}, pool ${poolMax}, commit \`${commit}\`${dirty ? ' + uncommitted changes' : ''}, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
             `load average ${machine.loadAverageAtStart[0].toFixed(1)} → ${os.loadavg()[0].toFixed(1)}. Database ${db.reused ? 'reused' : 'generated in this run'}.`,
           '',
           markdownTable(head, rows, head.map((_, i) => (i === 0 ? 'l' : 'r'))),

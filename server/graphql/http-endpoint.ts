@@ -62,6 +62,10 @@ export function graphqlEndpoint(opts: GraphqlEndpointOptions): { handle(req: htt
       body = req.method === 'POST' ? await readJsonBody(req, limitBytes) : undefined;
     } catch (error) {
       if (!(error instanceof BodyError)) throw error;
+      // The body may be left partly unread (or its stream destroyed by the reader): the answer
+      // goes out and the connection closes, so the client does not send its next request on it.
+      req.resume();
+      res.setHeader('Connection', 'close');
       sendError(res, error.status, error.message, 'BAD_REQUEST');
       return;
     }
@@ -133,12 +137,10 @@ async function readJsonBody(req: http.IncomingMessage, limit: number): Promise<u
   }
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1]?.toLowerCase();
   if (charset && charset !== 'utf-8' && charset !== 'utf8') {
-    req.resume();
     throw new BodyError(415, `The request body's charset ${charset.slice(0, 40)} is not supported; send UTF-8`);
   }
   const declared = Number(req.headers['content-length']);
   if (declared > limit) {
-    req.resume();
     throw new BodyError(413, 'The request body is too large');
   }
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
@@ -149,7 +151,6 @@ async function readJsonBody(req: http.IncomingMessage, limit: number): Promise<u
     : encoding === 'br' ? createBrotliDecompress()
     : undefined;
   if (decoder === undefined) {
-    req.resume();
     throw new BodyError(415, `Content-Encoding ${encoding.slice(0, 40)} is not supported`);
   }
   const stream: NodeJS.ReadableStream = decoder ? req.pipe(decoder) : req;
@@ -158,10 +159,7 @@ async function readJsonBody(req: http.IncomingMessage, limit: number): Promise<u
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > limit) {
-        req.resume();
-        throw new BodyError(413, 'The request body is too large');
-      }
+      if (size > limit) throw new BodyError(413, 'The request body is too large');
       chunks.push(chunk);
     }
   } catch (error) {

@@ -59,6 +59,29 @@ describe('POST /graphql', () => {
     expect(res.json()).toEqual({ errors: [{ message: 'The request body is too large', extensions: { code: 'BAD_REQUEST' } }] });
   });
 
+  it('refuses a body over 10 MB sent without a length (chunked) with 413, and serves the next requests', async () => {
+    const chunk = new TextEncoder().encode(' '.repeat(1024 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 12) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await fetch(s.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${s.a.keys.ADMIN}` },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { errors: { message: string }[] }).errors[0].message).toBe('The request body is too large');
+    // The refused body's connection is closed, not handed back half-read for the next requests.
+    expect((await post(VIEWER, { 'content-type': 'application/json' })).status).toBe(200);
+    expect((await post(VIEWER, { 'content-type': 'application/json; charset=latin1' })).status).toBe(415);
+    expect((await post(VIEWER, { 'content-type': 'application/json' })).status).toBe(200);
+  });
+
   it('refuses a compressed body that is over 10 MB once decompressed', async () => {
     const bomb = gzipSync(JSON.stringify({ query: '{ viewer { role } }', variables: { pad: ' '.repeat(11 * 1024 * 1024) } }));
     expect(bomb.length).toBeLessThan(100_000);

@@ -43,9 +43,4 @@ export class Admission {
     this.running--;
     this.waiting.shift()?.admit();
   }
-
-  /** Requests running and waiting now (for tests and diagnostics). */
-  get load(): { running: number; waiting: number } {
-    return { running: this.running, waiting: this.waiting.length };
-  }
 }

@@ -49,7 +49,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { procCpuMs, procRss, startNodeFlags } from './lib/proc.js';
+import { postgresCpuMs, procCpuMs, procRss, startNodeFlags } from './lib/proc.js';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
 import { Role } from '../server/auth/api-key.entity.js';
@@ -222,6 +222,12 @@ interface RunResult {
   firstError?: string;
   /** Server CPU time per response (user + system of the server process over the run / responses), ms. */
   cpuMsPerRequest: number;
+  /**
+   * CPU of the local PostgreSQL processes per response over the server's slices (only one server
+   * runs at a time, so it is that server's statements' cost, plus whatever else the database did
+   * meanwhile); null when PostgreSQL is not local.
+   */
+  postgresCpuMsPerRequest: number | null;
   rssBytes: number;
   peakRssBytes: number;
 }
@@ -239,6 +245,7 @@ interface Slice {
   latencies: number[];
   durationS: number;
   cpuMs: number;
+  postgresCpuMs: number | null;
   connectionErrors: number;
   timeouts: number;
   non2xx: number;
@@ -275,11 +282,14 @@ async function cannon(served: Served, headers: Record<string, string>, scenario:
     liveRequests++;
   });
   const cpuStart = served.cpuMs();
+  const postgresStart = postgresCpuMs();
   const result = await instance;
+  const postgresEnd = postgresCpuMs();
   return {
     latencies,
     durationS: result.duration,
     cpuMs: served.cpuMs() - cpuStart,
+    postgresCpuMs: postgresStart === null || postgresEnd === null ? null : postgresEnd - postgresStart,
     connectionErrors: result.errors - result.timeouts,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
@@ -312,6 +322,9 @@ function summarise(served: Served, scenario: Scenario, connections: number, slic
     errorDetail: { connection, timeouts: total('timeouts'), non2xx: total('non2xx'), graphql: total('graphqlErrors') },
     firstError: slices.find((s) => s.firstError)?.firstError,
     cpuMsPerRequest: total('cpuMs') / Math.max(1, latencies.length),
+    postgresCpuMsPerRequest: slices.some((s) => s.postgresCpuMs === null)
+      ? null
+      : slices.reduce((sum, s) => sum + s.postgresCpuMs!, 0) / Math.max(1, latencies.length),
     ...served.rss(),
   };
 }
@@ -714,17 +727,19 @@ async function main() {
     const find = (scenario: string, server: string, connections: number) => runs.find((r) => r.scenario === scenario && r.server === server && r.connections === connections);
     const ratio = (a?: RunResult, b?: RunResult) => (a && b ? a.reqPerSec / b.reqPerSec : null);
     const fmtRatio = (v: number | null) => (v === null ? '' : v.toFixed(2));
+    // Node's CPU + PostgreSQL's, per response.
+    const cpu = (r?: RunResult) => (r ? `${r.cpuMsPerRequest.toFixed(1)}${r.postgresCpuMsPerRequest === null ? '' : ` + ${r.postgresCpuMsPerRequest.toFixed(1)}`}` : '');
     const lat = (r?: RunResult) => (r ? `${ms(r.latencyMs.p50)} / ${ms(r.latencyMs.p95)} / ${ms(r.latencyMs.p99)}` : '');
     const rows = scenarios.flatMap((s) => connectionCounts.map((c) => {
       const a = find(s.name, 'clientele', c), g = find(s.name, 'postgraphile', c), r = find(s.name, 'raw', c);
       return [
-        s.name, c, a ? int(a.reqPerSec) : '', lat(a), a?.errors ?? '', sqlStatements[s.name] ?? '?', a ? a.cpuMsPerRequest.toFixed(1) : '', a ? mib(a.rssBytes) : '',
-        g ? int(g.reqPerSec) : '', g ? ms(g.latencyMs.p95) : '', g ? g.cpuMsPerRequest.toFixed(1) : '', g ? g.errors : '',
-        r ? int(r.reqPerSec) : '', r ? ms(r.latencyMs.p95) : '', r ? r.cpuMsPerRequest.toFixed(1) : '', r ? r.errors : '',
+        s.name, c, a ? int(a.reqPerSec) : '', lat(a), a?.errors ?? '', sqlStatements[s.name] ?? '?', cpu(a), a ? mib(a.rssBytes) : '',
+        g ? int(g.reqPerSec) : '', g ? ms(g.latencyMs.p95) : '', cpu(g), g ? g.errors : '',
+        r ? int(r.reqPerSec) : '', r ? ms(r.latencyMs.p95) : '', cpu(r), r ? r.errors : '',
         fmtRatio(ratio(a, g)), fmtRatio(ratio(a, r)),
       ];
     }));
-    const head = ['scenario', 'conns', 'Clientele req/s', 'p50 / p95 / p99 ms', 'errors', 'SQL/req', 'CPU ms/req', 'RSS', 'PostGraphile req/s', 'p95 ms', 'CPU ms/req', 'errors', 'raw req/s', 'p95 ms', 'CPU ms/req', 'errors', 'C/PG', 'C/raw'];
+    const head = ['scenario', 'conns', 'Clientele req/s', 'p50 / p95 / p99 ms', 'errors', 'SQL/req', 'CPU ms/req Node + PG', 'RSS', 'PostGraphile req/s', 'p95 ms', 'CPU ms/req', 'errors', 'raw req/s', 'p95 ms', 'CPU ms/req', 'errors', 'C/PG', 'C/raw'];
     console.log(`\n# Load (${int(customers)} customers, ${duration} s per run${rounds > 1 ? ` in ${rounds} interleaved rounds` : ''}, pool ${poolMax})`);
     console.log(table(head, rows));
     const rssLine = servers.map((s) => `${s.name} ${mib(startRss[s.name].rssBytes)} at start, ${mib(endRss[s.name].rssBytes)} at end, peak ${mib(endRss[s.name].peakRssBytes)}`).join('; ');

@@ -12,24 +12,23 @@ import type { SelectedField } from '../graphql/lookahead.js';
 import { columnProperties, plainMapper } from '../graphql/keyset-query.js';
 import { compileFilter, joinSql, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
 import { checkCurrency } from '../graphql/validate.js';
-import type { BgNbdParams } from './bgnbd.js';
-import type { GammaGammaParams } from './gamma-gamma.js';
 import { CustomerMetricsRecord } from './metrics.entity.js';
 import type { CustomerMetricsFilter, MetricsSettingsInput } from './metrics.inputs.js';
 import { CUSTOMER_METRICS_READS, CustomerMetrics, ExchangeRateSetting, MetricsSettingsType } from './metrics.types.js';
 import { crossFieldProblems, resolveMetricsSettings, SETTING_RANGES, type MetricsSettings } from './settings.js';
 import { tenantKeysChanged } from '../auth/principal-cache.js';
 import { pgArray, queryPrepared } from '../db/prepared.js';
+import { ValueModels } from './value-model-params.js';
 
 const parseJson = <T>(v: unknown): T | null => (v == null ? null : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 /**
- * Which customer_metrics columns a read fetches: `columns` (record properties; `models`: the value
- * models' parameters too) or every column; `key` names it (DataLoaders and select lists per key).
+ * Which customer_metrics columns a read fetches: `columns` (record properties) or every column;
+ * `key` names it (DataLoaders and select lists per key).
  */
 export interface MetricsRead {
   key: string;
-  columns: ReadonlySet<keyof CustomerMetricsRecord | 'models'> | 'all';
+  columns: ReadonlySet<keyof CustomerMetricsRecord> | 'all';
 }
 
 export const ALL_METRICS: MetricsRead = { key: 'all', columns: 'all' };
@@ -46,7 +45,7 @@ const ALWAYS_READ = ['customerId', 'currency', 'bgnbdModelId', 'gammaGammaModelI
 export function metricsReadFor(paths: ReadonlySet<string>): MetricsRead {
   let read = readsBySelection.get(paths);
   if (read) return read;
-  const columns = new Set<keyof CustomerMetricsRecord | 'models'>(ALWAYS_READ);
+  const columns = new Set<keyof CustomerMetricsRecord>(ALWAYS_READ);
   read = { key: '', columns };
   for (const path of paths) {
     const needs = CUSTOMER_METRICS_READS[path];
@@ -67,58 +66,34 @@ const readKeys = new Map<string, string>();
 
 /**
  * The select list of `read`'s customer_metrics columns over alias `m`, each named `prefix` +
- * column, and the joins that bring the parameters of the models the rows were scored with when
- * the read needs them (`prefix` + `bg_params__` / `gg_params__`). Two columns come as text, to be
- * parsed only when needed: the churn reasons (when `churnRisk.reasons` is read) and the model
- * parameters (the same few models on every row: parsed once per model and statement by
- * ModelParams). Built from the entity metadata once per read, alias and prefix.
+ * column. The churn reasons come as text, to be parsed only when `churnRisk.reasons` is read. The
+ * value models' parameters are not read here: the rows carry the model ids, and ValueModels holds
+ * the parameters. Built from the entity metadata once per read, alias and prefix.
  */
-function metricsColumns(em: Em, read: MetricsRead, m: string, prefix: string): { list: string; joins: string } {
+function metricsColumns(em: Em, read: MetricsRead, m: string, prefix: string): string {
   const cacheKey = `${read.key} ${m} ${prefix}`;
   let built = metricsColumnLists.get(cacheKey);
   if (built) return built;
   const { columns } = read;
   const as = (column: string) => (prefix ? ` as "${prefix}${column}"` : '');
-  const list = columnProperties(em, CustomerMetricsRecord)
+  built = columnProperties(em, CustomerMetricsRecord)
     .filter((p) => columns === 'all' || columns.has(p.name as keyof CustomerMetricsRecord))
     .map((p) => p.fieldNames[0])
-    .map((c) => (c === 'churn_reasons' ? `${m}.churn_reasons::text as "${prefix}churn_reasons"` : `${m}.${c}${as(c)}`));
-  const models = columns === 'all' || columns.has('models');
-  const [bg, gg] = [`${m}_bg`, `${m}_gg`];
-  list.push(`${models ? `${bg}.params::text` : 'null'} as "${prefix}bg_params__"`, `${models ? `${gg}.params::text` : 'null'} as "${prefix}gg_params__"`);
-  const joins = models
-    ? `left join value_model ${bg} on ${bg}.tenant_id = ${m}.tenant_id and ${bg}.id = ${m}.bgnbd_model_id
-       left join value_model ${gg} on ${gg}.tenant_id = ${m}.tenant_id and ${gg}.id = ${m}.gamma_gamma_model_id`
-    : '';
-  built = { list: list.join(', '), joins };
+    .map((c) => (c === 'churn_reasons' ? `${m}.churn_reasons::text as "${prefix}churn_reasons"` : `${m}.${c}${as(c)}`))
+    .join(', ');
   metricsColumnLists.set(cacheKey, built);
   return built;
 }
-const metricsColumnLists = new Map<string, { list: string; joins: string }>();
+const metricsColumnLists = new Map<string, string>();
 
 /** `select` list and `from` for customer_metrics rows as `m` with `read`'s columns (metricsColumns). */
 function metricsSelect(em: Em, read: MetricsRead): string {
-  const { list, joins } = metricsColumns(em, read, 'm', '');
-  return `${list} from customer_metrics m ${joins}`;
-}
-
-/** Model parameters parsed once per model id within one statement's rows. */
-class ModelParams {
-  private readonly parsed = new Map<string, unknown>();
-
-  get<T>(modelId: unknown, json: unknown): T | null {
-    if (modelId == null || json == null) return null;
-    const id = String(modelId);
-    let value = this.parsed.get(id);
-    if (value === undefined) this.parsed.set(id, (value = parseJson(json)));
-    return value as T;
-  }
+  return `${metricsColumns(em, read, 'm', '')} from customer_metrics m`;
 }
 
 /**
- * Batch: metrics of many customers (the columns `read` names, with the parameters of the models
- * they were scored with when it needs them) in ONE statement, in key order (null for a customer
- * without metrics yet).
+ * Batch: metrics of many customers (the columns `read` names) in ONE statement, in key order
+ * (null for a customer without metrics yet).
  */
 async function metricsByCustomerIds(
   em: Em,
@@ -176,22 +151,15 @@ function metricsOfRows(em: Em, principal: Principal, rows: Record<string, unknow
  */
 function metricsOfPrefixedRows(em: Em, principal: Principal, rows: readonly Record<string, unknown>[], prefix: string): (CustomerMetrics | null)[] {
   const rate = resolveMetricsSettings(principal.tenant.settings).annualDiscountRate;
-  const models = new ModelParams();
+  const models = new ValueModels(em, principal.tenantId);
   // Always plain rows (never in the identity map): metrics rows are written by raw SQL only and
   // may be partial (the columns a selection needs). The mapper reads only the entity's columns.
   const toRecord = plainMapper(em, CustomerMetricsRecord, prefix);
-  const [idColumn, bgColumn, ggColumn] = [`${prefix}customer_id`, `${prefix}bg_params__`, `${prefix}gg_params__`];
+  const idColumn = `${prefix}customer_id`;
   return rows.map((row) => {
     if (row[idColumn] == null) return null;
     const record = toRecord(row);
-    return CustomerMetrics.from(
-      record,
-      {
-        bgnbd: models.get<BgNbdParams>(record.bgnbdModelId, row[bgColumn]),
-        gammaGamma: models.get<GammaGammaParams>(record.gammaGammaModelId, row[ggColumn]),
-      },
-      rate,
-    );
+    return CustomerMetrics.from(record, () => models.of(record.bgnbdModelId, record.gammaGammaModelId), rate);
   });
 }
 
@@ -213,11 +181,10 @@ export function metricsJoin(ctx: ParentRequest, field: SelectedField): CustomerJ
   const read = metricsReadFor(field.paths);
   // Aliased `cm`, as the metrics filter's and sort's joins (same row): a page filtered or sorted
   // by metrics reads them from that join instead of joining customer_metrics twice.
-  const { list, joins } = metricsColumns(ctx.em, read, 'cm', 'pm__');
   return {
-    select: list,
-    join: `${METRICS_JOIN} ${joins}`,
-    reuse: { alias: 'cm', join: joins },
+    select: metricsColumns(ctx.em, read, 'cm', 'pm__'),
+    join: METRICS_JOIN,
+    reuse: { alias: 'cm', join: '' },
     attach(rows, customers) {
       const metrics = metricsOfPrefixedRows(ctx.em, ctx.principal, rows, 'pm__');
       customers.forEach((customer, i) => {

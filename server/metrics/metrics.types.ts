@@ -2,11 +2,10 @@ import { Arg, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-g
 import { Customer } from '../customers/customer.entity.js';
 import { BadUserInputError } from '../graphql/errors.js';
 import { DecimalScalar, Money } from '../graphql/scalars.js';
-import type { BgNbdParams } from './bgnbd.js';
 import { ChurnReasonCode, churnReasonDescriptions } from './churn.js';
-import type { GammaGammaParams } from './gamma-gamma.js';
 import type { CustomerMetricsRecord } from './metrics.entity.js';
 import { amountToDecimal, ClvCalculator, expectedPurchasesGiven } from './scoring.js';
+import type { ModelSet } from './value-model-params.js';
 
 /** Longest horizon a prediction may be asked for: ten years. */
 export const MAX_HORIZON_DAYS = 3650;
@@ -138,6 +137,11 @@ export class ChurnRisk {
   }
 }
 
+/** `then` without a promise when the models are already held, so most fields stay synchronous. */
+function withModels<T>(models: ModelSet | Promise<ModelSet>, use: (models: ModelSet) => T): T | Promise<T> {
+  return models instanceof Promise ? models.then(use) : use(models);
+}
+
 function checkRange(value: number, min: number, max: number, path: string, unit: string): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new BadUserInputError([{ path, message: `must be a whole number of ${unit} from ${min} to ${max}` }]);
@@ -145,13 +149,13 @@ function checkRange(value: number, min: number, max: number, path: string, unit:
 }
 
 /**
- * What each CustomerMetrics field reads from its record (`models`: the parameters of the value
- * models, for the predictions at another horizon), so a read can fetch only the columns the
+ * What each CustomerMetrics field reads from its record (the value models' parameters, for the
+ * predictions at another horizon, come from ValueModels), so a read can fetch only the columns the
  * selection needs (metricsByCustomerIds). Paths with a dot are sub-selections that read more
  * than their parent. A field missing here makes the read fetch every column; keep it in step
  * with the getters below (test/metrics-integration/seeded.test.ts asks every field alone).
  */
-export const CUSTOMER_METRICS_READS: Readonly<Record<string, readonly (keyof CustomerMetricsRecord | 'models')[]>> = {
+export const CUSTOMER_METRICS_READS: Readonly<Record<string, readonly (keyof CustomerMetricsRecord)[]>> = {
   __typename: [],
   asOf: ['asOf'],
   computedAt: ['computedAt'],
@@ -166,13 +170,13 @@ export const CUSTOMER_METRICS_READS: Readonly<Record<string, readonly (keyof Cus
   historicValue: ['totalSpend'],
   rfm: ['rfmR', 'rfmF', 'rfmM', 'rfmCode', 'rfmSegment'],
   pAlive: ['pAlive'],
-  expectedPurchases: ['models', 'pAlive', 'purchaseDays', 'repeatPurchases', 'tDays'],
+  expectedPurchases: ['pAlive', 'purchaseDays', 'repeatPurchases', 'tDays'],
   expectedSpendPerPurchase: ['expectedSpend'],
   expectedSpendSource: ['expectedSpend', 'gammaGammaModelId'],
   purchaseCycleDays: ['purchaseCycleDays'],
   nextPurchaseExpectedAt: ['nextPurchaseAt'],
   predictedClv: [
-    'models', 'purchaseDays', 'pAlive', 'expectedSpend', 'clvMonths', 'predictedClv', 'totalSpend', 'repeatPurchases', 'tXDays', 'tDays',
+    'purchaseDays', 'pAlive', 'expectedSpend', 'clvMonths', 'predictedClv', 'totalSpend', 'repeatPurchases', 'tXDays', 'tDays',
     'spendRepeatDays', 'zbar',
   ],
   valueAtRisk: ['valueAtRisk'],
@@ -190,14 +194,11 @@ export const CUSTOMER_METRICS_READS: Readonly<Record<string, readonly (keyof Cus
 @ObjectType({ description: 'Customer value metrics. Times in days (tenant time zone), money in the tenant currency; predictions are null while the tenant’s model is not FITTED.' })
 export class CustomerMetrics {
   record!: CustomerMetricsRecord;
-  models!: { bgnbd: BgNbdParams | null; gammaGamma: GammaGammaParams | null };
+  /** The parameters of the models the record was scored with: held, or read (ValueModels). */
+  models!: () => ModelSet | Promise<ModelSet>;
   annualDiscountRate!: number;
 
-  static from(
-    record: CustomerMetricsRecord,
-    models: { bgnbd: BgNbdParams | null; gammaGamma: GammaGammaParams | null },
-    annualDiscountRate: number,
-  ): CustomerMetrics {
+  static from(record: CustomerMetricsRecord, models: () => ModelSet | Promise<ModelSet>, annualDiscountRate: number): CustomerMetrics {
     return Object.assign(new CustomerMetrics(), { record, models, annualDiscountRate });
   }
 
@@ -277,11 +278,11 @@ export class CustomerMetrics {
   }
 
   @Field(() => Float, { nullable: true, description: 'BG/NBD expected purchases (purchase days) in the `days` days after asOf; days 0–3650.' })
-  expectedPurchases(@Arg('days', () => Int) days: number): number | null {
+  expectedPurchases(@Arg('days', () => Int) days: number): number | null | Promise<number | null> {
     checkRange(days, 0, MAX_HORIZON_DAYS, 'days', 'days');
     const r = this.record;
-    if (!this.models.bgnbd || r.pAlive === null || !this.buyer) return null;
-    return expectedPurchasesGiven(this.models.bgnbd, r.pAlive, r.repeatPurchases, r.tDays, days);
+    if (!r.bgnbdModelId || r.pAlive === null || !this.buyer) return null;
+    return withModels(this.models(), ({ bgnbd }) => (bgnbd ? expectedPurchasesGiven(bgnbd, r.pAlive!, r.repeatPurchases, r.tDays, days) : null));
   }
 
   @Field(() => Money, { nullable: true, description: 'Expected spend per future purchase (see expectedSpendSource).' })
@@ -309,16 +310,19 @@ export class CustomerMetrics {
     nullable: true,
     description: 'Discounted expected revenue over the next `months` months after asOf (1–120; 0 gives 0): BG/NBD purchases × Gamma-Gamma spend, discounted monthly at the tenant’s annualDiscountRate (default 10 % a year). Revenue, not margin.',
   })
-  predictedClv(@Arg('months', () => Int, { defaultValue: 12 }) months: number): Money | null {
+  predictedClv(@Arg('months', () => Int, { defaultValue: 12 }) months: number): Money | null | Promise<Money | null> {
     checkRange(months, 0, MAX_HORIZON_MONTHS, 'months', 'months');
     const r = this.record;
     if (!this.buyer || r.pAlive === null || r.expectedSpend === null) return null;
     if (months === r.clvMonths && r.predictedClv !== null) return this.money(r.predictedClv);
-    if (!this.models.bgnbd) return null;
-    const calc = new ClvCalculator(this.models, months, this.annualDiscountRate);
-    const own = Number(r.totalSpend) / r.purchaseDays;
-    const clv = calc.estimate(r.repeatPurchases, r.tXDays, r.tDays, r.spendRepeatDays, r.zbar, own).clv;
-    return clv === null ? null : this.money(amountToDecimal(clv));
+    if (!r.bgnbdModelId) return null;
+    return withModels(this.models(), (models) => {
+      if (!models.bgnbd) return null;
+      const calc = new ClvCalculator(models, months, this.annualDiscountRate);
+      const own = Number(r.totalSpend) / r.purchaseDays;
+      const clv = calc.estimate(r.repeatPurchases, r.tXDays, r.tDays, r.spendRepeatDays, r.zbar, own).clv;
+      return clv === null ? null : this.money(amountToDecimal(clv));
+    });
   }
 
   @Field(() => Money, { nullable: true, description: 'Predicted CLV (tenant horizon, default 12 months) × (1 − P(alive)).' })

@@ -10,6 +10,7 @@ import { countSqlIn } from '../../server/db/sql-counter.js';
 import { rescoreCustomers } from '../../server/metrics/recompute.service.js';
 import { rescoreCoalesced } from '../../server/metrics/rescore-queue.js';
 import { ALL_METRICS, metricsReadFor } from '../../server/metrics/metrics.service.js';
+import { forgetValueModels } from '../../server/metrics/value-model-params.js';
 import { getSchema } from '../../server/schema.js';
 import { getNamedType, isNonNullType, isObjectType, type GraphQLObjectType, type GraphQLOutputType } from 'graphql';
 import { recompute, setExchangeRates, waitForJob } from './helpers.js';
@@ -293,20 +294,37 @@ describe('metrics read only the columns a selection needs', () => {
     );
     const reasons = metricsReadFor(new Set(['churnRisk', 'churnRisk.reasons', 'churnRisk.reasons.code']));
     expect(reasons.columns).toContain('churnReasons');
-    expect(metricsReadFor(new Set(['predictedClv', 'predictedClv.amount'])).columns).toContain('models');
+    // The model ids, not the models: their parameters are held per process (ValueModels).
+    expect(metricsReadFor(new Set(['predictedClv', 'predictedClv.amount'])).columns).toContain('bgnbdModelId');
     expect(metricsReadFor(new Set(['aFieldAddedLater']))).toBe(ALL_METRICS);
   });
 
   it('keeps a page with metrics at 2 statements whatever is selected (auth, customers with their metrics)', async () => {
-    for (const selection of ['churnRisk { level }', 'churnRisk { level reasons { code } } predictedClv(months: 24) { amount }']) {
+    for (const selection of ['churnRisk { level }', 'churnRisk { level reasons { code } } predictedClv { amount }']) {
       const res = await s.gql(`{ customers(first: 50) { nodes { id metrics { ${selection} } } } }`);
       expect(res.errors).toBeUndefined();
       expect(res.extensions?.sqlStatements).toBe(2);
     }
   });
 
+  it('reads the value models once per process for predictions at another horizon, in one statement for a page', async () => {
+    const query = `{ customers(first: 50) { nodes { id metrics { predictedClv(months: 24) { amount } expectedPurchases(days: 30) } } } }`;
+    forgetValueModels();
+    const cold = await s.gql(query);
+    expect(cold.errors).toBeUndefined();
+    // auth, the page with its metrics, then the two models of every row together
+    expect(cold.extensions?.sqlStatements).toBe(3);
+    const computed = cold.data.customers.nodes.filter((n: any) => n.metrics?.predictedClv?.amount != null && n.metrics.expectedPurchases > 0);
+    expect(computed.length).toBeGreaterThan(20);
+    const warm = await s.gql(query);
+    expect(warm.extensions?.sqlStatements).toBe(2);
+    expect(warm.data).toEqual(cold.data);
+  });
+
   it('reads metrics in the customers’ own statement (a page, one customer) with the answers of the batched read', async () => {
     const fields = [...(await metricsSelections()).values()].join(' ');
+    // The value models held first (as after any earlier prediction at another horizon), so the counts below are the page's own.
+    expect((await s.gql(`{ customers(first: 50) { nodes { metrics { clv24: predictedClv(months: 24) { amount } } } } }`)).errors).toBeUndefined();
     // The newest customer has no metrics yet: its LEFT JOIN finds none.
     const created = await s.gql('mutation { createCustomer(input: { name: "Not scored yet" }) { id } }');
     expect(created.errors).toBeUndefined();

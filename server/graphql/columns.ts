@@ -8,7 +8,10 @@ import type { SqlSortKey } from './sql.js';
 export interface ColumnReads {
   /** Properties every row needs whatever is selected (its keys). */
   always: readonly string[];
-  /** GraphQL fields that are not columns (field resolvers) and the properties each reads of its row. */
+  /**
+   * Field resolvers and the properties each reads of its row: fields that are not columns, and
+   * fields named like a column whose resolver reads more (Order.lineItems prices in the order's currency).
+   */
   resolvers: Readonly<Record<string, readonly string[]>>;
 }
 
@@ -36,7 +39,7 @@ export function columnsFor(em: Em, entity: EntityClass<object>, fields: Readonly
   let all = false;
   for (const name of [...reads.always, ...fields]) {
     if (name.startsWith('__')) continue; // __typename
-    const needs = columnOf(name) ? [name] : reads.resolvers[name];
+    const needs = reads.resolvers[name] ?? (columnOf(name) ? [name] : undefined);
     const needed = needs?.map(columnOf);
     if (needed?.every((c) => c !== undefined)) for (const c of needed) columns.add(c!);
     else all = true;

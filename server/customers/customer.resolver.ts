@@ -2,9 +2,9 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ADMIN, WRITE } from '../auth/auth-checker.js';
 import type { Context } from '../context.js';
-import { connectionColumns } from '../graphql/columns.js';
+import { columnsFor, connectionColumns } from '../graphql/columns.js';
 import { PageArgs } from '../graphql/connection.js';
-import { childField, connectionItemField, type SelectedField } from '../graphql/lookahead.js';
+import { childField, connectionItemField, selectedPaths, type SelectedField } from '../graphql/lookahead.js';
 import { readOnlyEm } from '../graphql/keyset-query.js';
 import { Contact } from './contact.entity.js';
 import { contactsByCustomerIds, createContact, removeContact, updateContact } from './contact.service.js';
@@ -25,7 +25,9 @@ import { CUSTOMER_READS, CustomerConnection, MergeCustomersPayload, RemoveContac
 export class CustomerResolver {
   @Query(() => Customer, { description: 'One customer; NOT_FOUND when this tenant has no such id.' })
   customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Customer> {
-    return readCustomer(ctx.em, ctx.principal.tenantId, id, 'id', joinsFor(ctx, info, (field) => childField(info, field)));
+    // Only serialised (a query's read-only EntityManager): the columns its selection reads.
+    const columns = columnsFor(ctx.em, Customer, selectedPaths(info, 1), CUSTOMER_READS);
+    return readCustomer(readOnlyEm(ctx.em), ctx.principal.tenantId, id, 'id', joinsFor(ctx, info, (field) => childField(info, field)), columns);
   }
 
   @Query(() => CustomerConnection, { description: 'Customers, keyset-paginated. Archived ones only with filter.archived: true.' })

@@ -38,9 +38,17 @@ export async function getCustomer(em: Em, tenantId: string, id: string, path = '
  * entity hydration. Same row and NOT_FOUND as getCustomer, which writes keep using. `joins`: rows of
  * other tables read with it for the fields selected (customerJoins).
  */
-export async function readCustomer(em: Em, tenantId: string, id: string, path = 'id', joins: readonly CustomerJoin[] = []): Promise<Customer> {
+export async function readCustomer(
+  em: Em,
+  tenantId: string,
+  id: string,
+  path = 'id',
+  joins: readonly CustomerJoin[] = [],
+  /** Only these columns (columnsFor), for a customer that is only serialised; default all. */
+  columns: readonly string[] | null = null,
+): Promise<Customer> {
   checkId(id, path);
-  const select = ['c.*', ...joins.map((j) => j.select)].join(', ');
+  const select = [selectList('c', columns, []), ...joins.map((j) => j.select)].join(', ');
   const from = ['customer c', ...joins.map((j) => j.join)].join(' ');
   const [row] = await queryPrepared(em, `select ${select} from ${from} where c.tenant_id = ? and c.id = ?`, [tenantId, id]);
   if (!row) throw new NotFoundError('Customer', id);

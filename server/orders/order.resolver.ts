@@ -9,7 +9,8 @@ import { Money } from '../graphql/scalars.js';
 import { fromUnits, lineTotal } from './money.js';
 import { Order } from './order.entity.js';
 import { LineItem, OrderConnection, OrderFilter, RecordOrderInput } from './order.inputs.js';
-import { listOrders, orderCountLoader, orderPageRequest, orderPagesFor, ordersWithCustomers, recordOrder } from './order.service.js';
+import { listOrders, ORDER_READS, orderCountLoader, orderPageRequest, orderPagesFor, ordersWithCustomers, recordOrder } from './order.service.js';
+import { connectionColumns } from '../graphql/columns.js';
 
 type OrderPage = InstanceType<typeof OrderConnection>;
 
@@ -75,9 +76,11 @@ export class CustomerOrdersResolver {
     return loaders
       .forField(info, () => {
         const request = orderPageRequest(page);
+        // Only the columns the selection reads; the column list is part of the loader key (aliases).
+        const columns = connectionColumns(em, Order, info, ORDER_READS);
         const counts = orderCountLoader(ctx, filter);
-        return loaders.get<string, OrderPage>(`customer.orders:${JSON.stringify([page, filter])}`, (ids) =>
-          orderPagesFor(em, principal.tenantId, ids, filter, request, (id) => counts.load(id)),
+        return loaders.get<string, OrderPage>(`customer.orders:${JSON.stringify([page, filter, columns])}`, (ids) =>
+          orderPagesFor(em, principal.tenantId, ids, filter, request, (id) => counts.load(id), columns),
         );
       })
       .load(customer.id);

@@ -7,6 +7,7 @@ import { buildConnection, pageRequest, type PageArgs, type PageRequest } from '.
 import { ConflictError, InputErrors, NotFoundError } from '../graphql/errors.js';
 import { onceCte, onceOutcome, type OnceOptions } from '../graphql/idempotency.js';
 import { countPerParent, countRows, fetchPage, fetchPagesPerParent } from '../graphql/keyset-query.js';
+import { columnsFor, connectionItemFields, type ColumnReads } from '../graphql/columns.js';
 import { firstPageJoin } from '../graphql/first-page-join.js';
 import type { Loaders } from '../context.js';
 import { compileFilter, sql, type FieldSpec, type Sql, type SqlSortKey } from '../graphql/sql.js';
@@ -54,10 +55,12 @@ export async function orderPagesFor(
   filter: OrderFilter | null | undefined,
   request: PageRequest,
   countLoader: (customerId: string) => Promise<number>,
+  /** Only these columns (see columnsFor); default all. */
+  columns?: readonly string[] | null,
 ) {
   const where = compileFilter(filter, FIELDS);
   const pages = await fetchPagesPerParent(em, {
-    entity: Order, table: 'customer_order', tenantId, where, keys: NEWEST_FIRST, request, parentColumn: 'customer_id', parentIds: customerIds,
+    entity: Order, table: 'customer_order', tenantId, where, keys: NEWEST_FIRST, request, parentColumn: 'customer_id', parentIds: customerIds, columns,
   });
   return pages.map((rows, i) => buildConnection(OrderConnection, rows, request, NEWEST_FIRST, () => countLoader(customerIds[i])));
 }
@@ -74,6 +77,15 @@ export function orderCountLoader(ctx: { em: Em; principal: Principal; loaders: L
 }
 
 /**
+ * What a page of orders reads for the fields it selects (columnsFor): a card's five orders skip
+ * their line items (JSON) and bookkeeping columns unless asked.
+ */
+export const ORDER_READS: ColumnReads = {
+  always: ['id', 'customerId'],
+  resolvers: { total: ['totalAmount', 'currency'], lineItems: ['lineItems', 'currency'], customer: ['customerId'] },
+};
+
+/**
  * Customers (a page, or one) read the first page of one `orders` field in their own statement
  * (customerJoins, firstPageJoin): one statement less, and Customer.orders answers at once.
  */
@@ -87,7 +99,7 @@ export const ordersWithCustomers = firstPageJoin({
   keys: NEWEST_FIRST,
   connection: OrderConnection,
   pageRequest: (page) => orderPageRequest(page),
-  columns: () => null,
+  columns: (em, field) => columnsFor(em, Order, connectionItemFields(field.paths), ORDER_READS),
   count: (request, customerId) => orderCountLoader(request, null).load(customerId),
 });
 

@@ -9,6 +9,8 @@ import { seedCustomers } from '../../server/db/seed/demo.js';
 import { columnsFor } from '../../server/graphql/columns.js';
 import { Interaction } from '../../server/interactions/interaction.entity.js';
 import { INTERACTION_READS } from '../../server/interactions/interaction.service.js';
+import { Order } from '../../server/orders/order.entity.js';
+import { ORDER_READS } from '../../server/orders/order.service.js';
 import { getSchema } from '../../server/schema.js';
 import { startTestServer, type GqlResult, type TestServer } from '../helpers/server.js';
 
@@ -62,6 +64,7 @@ function selections(typeName: string): Map<string, string> {
 describe('pages read only the columns their selection needs', () => {
   it('knows the columns of plain fields and of the field resolvers it was told about, and reads everything otherwise', () => {
     const em = sqlEm(s.orm);
+    expect(columnsFor(em, Order, new Set(['total', 'status']), ORDER_READS)).toEqual(['currency', 'customer_id', 'id', 'status', 'total_amount']);
     expect(columnsFor(em, Customer, new Set(['name', 'metrics', 'interactions', '__typename']), CUSTOMER_READS)).toEqual(['id', 'name']);
     expect(columnsFor(em, Customer, new Set(['name', 'aFieldNobodyDeclared']), CUSTOMER_READS)).toBeNull();
     expect(columnsFor(em, Interaction, new Set(['customer', 'occurredAt']), INTERACTION_READS)).toEqual(['customer_id', 'id', 'occurred_at']);
@@ -87,6 +90,56 @@ describe('pages read only the columns their selection needs', () => {
     for (const [name, selection] of fields) {
       const alone = await page(selection);
       expect(alone, name).toEqual(reference.map((n) => ({ id: n.id, [name]: n[name] })));
+    }
+    // customer(id) reads only its selection's columns too.
+    const ids = reference.slice(0, 5).map((n) => n.id);
+    for (const [name, selection] of fields) {
+      const res = await s.gql(`{ ${ids.map((id, i) => `c${i}: customer(id: "${id}") { id ${selection} }`).join(' ')} }`);
+      expect(res.errors, name).toBeUndefined();
+      expect(ids.map((_, i) => res.data[`c${i}`]), name).toEqual(reference.slice(0, 5).map((n) => ({ id: n.id, [name]: n[name] })));
+    }
+  });
+
+  it('gives every Order field, asked alone on customers’ pages of orders (joined and batched), the answer it has among all fields', async () => {
+    const fields = selections('Order');
+    expect(fields.size).toBeGreaterThan(9);
+    const everything = [...fields.values()].join(' ');
+    // The reference: the tenant-wide order list reads whole rows.
+    const byId = new Map<unknown, Record<string, unknown>>();
+    for (let after: string | null = null, more = true; more; ) {
+      const list: GqlResult = await s.gql(`query($after: String) { orders(first: 100, after: $after) { nodes { id ${everything} } pageInfo { hasNextPage endCursor } } }`, { after });
+      expect(list.errors).toBeUndefined();
+      for (const o of list.data.orders.nodes) byId.set(o.id, o);
+      ({ hasNextPage: more, endCursor: after } = list.data.orders.pageInfo);
+    }
+    const segment = await s.gql(`mutation { createSegment(input: { name: "Order columns", kind: DYNAMIC, rule: { createdAt: { lte: "2100-01-01T00:00:00Z" } } }) { id } }`);
+    expect(segment.errors).toBeUndefined();
+    const ordersOf = (customers: { orders: { nodes: Record<string, unknown>[] } }[]) => customers.flatMap((c) => c.orders.nodes);
+    const readers: [string, (selection: string) => Promise<Record<string, unknown>[]>][] = [
+      // A page of customers reads its orders in its own statement (ordersWithCustomers)…
+      ['joined', async (selection) => {
+        const res = await s.gql(`{ customers(first: 40, orderBy: [{ field: NAME, direction: ASC }]) { nodes { orders(first: 3) { nodes { id ${selection} } } } } }`);
+        expect(res.errors, selection).toBeUndefined();
+        return ordersOf(res.data.customers.nodes);
+      }],
+      // …a segment's members are read without joins, so theirs are batched (orderPagesFor).
+      ['batched', async (selection) => {
+        const res = await s.gql(`query($id: ID!) { segment(id: $id) { customers(first: 40) { nodes { orders(first: 3) { nodes { id ${selection} } } } } } }`, {
+          id: segment.data.createSegment.id,
+        });
+        expect(res.errors, selection).toBeUndefined();
+        return ordersOf(res.data.segment.customers.nodes);
+      }],
+    ];
+    for (const [how, read] of readers) {
+      const all = await read(everything);
+      const reference = all.map((o) => byId.get(o.id));
+      expect(all.length, how).toBeGreaterThan(40);
+      expect(all, how).toEqual(reference);
+      expect(all.filter((o) => (o.lineItems as unknown[]).length).length, how).toBeGreaterThan(20);
+      for (const [name, selection] of fields) {
+        expect(await read(selection), `${how}: ${name}`).toEqual(reference.map((o) => ({ id: o!.id, [name]: o![name] })));
+      }
     }
   });
 

@@ -96,6 +96,11 @@ export interface PageRequest {
   cursor: unknown[] | null;
   /** The argument the cursor came in (`after` / `before`, with any prefix), for error paths. */
   cursorPath?: string;
+  /**
+   * A first page whose selection does not ask `pageInfo.hasNextPage`: its read fetches `size` rows,
+   * not the one more that tells whether there are others (hasNextPage then reads false, unasked).
+   */
+  exact?: boolean;
 }
 
 export function encodeCursor(values: unknown[]): string {

@@ -67,6 +67,8 @@ export function firstPageJoin<T extends object, C extends object>(spec: {
       } catch {
         return null;
       }
+      // A card's or a list's last few interactions seldom ask whether there are more: read no more.
+      if (!field.paths.has('pageInfo.hasNextPage')) page = { ...page, exact: true };
       const child = childPageJoin(request.em, {
         entity: spec.entity, table: spec.table, keys: spec.keys, request: page, parentColumn: spec.parentColumn,
         columns: spec.columns(request.em, field), alias: spec.alias, parent: 'c',

@@ -187,7 +187,7 @@ export function childPageJoin<T extends object>(
   if (q.request.cursor !== null || q.request.backward) throw new Error('childPageJoin reads first pages only');
   const order = orderSql(q.keys, false, 't.id');
   // The statement text per entity, columns, size and aliases: built once, not per request.
-  const key = [q.table, q.alias, q.parent, q.parentColumn, q.request.size, order, q.columns?.join(',') ?? '*'].join(' ');
+  const key = [q.table, q.alias, q.parent, q.parentColumn, q.request.size, q.request.exact ?? false, order, q.columns?.join(',') ?? '*'].join(' ');
   let byKey = childJoins.get(em.getMetadata());
   if (!byKey) childJoins.set(em.getMetadata(), (byKey = new Map()));
   let built = byKey.get(key);
@@ -201,7 +201,7 @@ export function childPageJoin<T extends object>(
       select json_agg(json_build_array(${values.join(', ')}) order by ${order}) as rows
         from (select ${read.map((c) => `t."${c}"`).join(', ')} from ${q.table} t
                where t.tenant_id = ${q.parent}.tenant_id and t.${q.parentColumn} = ${q.parent}.id
-               order by ${order} ${limitSql(q.request.size + 1)}) t
+               order by ${order} ${limitSql(q.request.size + (q.request.exact ? 0 : 1))}) t
     ) ${q.alias} on true`;
     byKey.set(key, (built = { read, join }));
   }

@@ -49,7 +49,7 @@ export class ValueModels {
     if (id == null) return null;
     const key = heldKey(this.tenantId, id);
     if (held.has(key)) return held.get(key);
-    this.loader ??= new DataLoader((ids) => this.read(ids), { cache: false });
+    this.loader ??= new DataLoader((ids) => this.read(ids));
     return this.loader.load(id);
   }
 

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlEm } from '../../server/db/orm.js';
 import { seedCustomers } from '../../server/db/seed/demo.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { childPageJoin } from '../../server/graphql/keyset-query.js';
+import { Interaction } from '../../server/interactions/interaction.entity.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -63,6 +65,28 @@ describe('customers with nested relations (no N+1)', () => {
     // auth + customers with their interactions and orders (+ the counts for totalCount, batched)
     const one = await s.gql(`{ customers(first: 60) { nodes { id interactions(first: 3) { nodes { id } } orders(first: 3) { nodes { id } } } } }`);
     expect(one.extensions?.sqlStatements).toBe(2);
+  });
+
+  it('reads no row beyond a joined first page when its selection does not ask hasNextPage, with the same answers', async () => {
+    for (const field of ['interactions', 'orders']) {
+      const unasked = `${field}(first: 2) { nodes { id } edges { cursor } pageInfo { endCursor hasPreviousPage } }`;
+      const joined = await s.gql(`{ customers(first: 60, orderBy: [{ field: NAME, direction: ASC }]) { nodes { id a: ${unasked} } } }`);
+      // Two fields (aliases) are each left to their batched read, which reads one row more.
+      const batched = await s.gql(`{ customers(first: 60, orderBy: [{ field: NAME, direction: ASC }]) { nodes { id a: ${unasked} b: ${field}(first: 1) { nodes { id } } } } }`);
+      expect(joined.errors).toBeUndefined();
+      expect(batched.errors).toBeUndefined();
+      type Node = { id: string; a: { nodes: unknown[] } };
+      const nodes = joined.data.customers.nodes as Node[];
+      expect(nodes.filter((n) => n.a.nodes.length === 2).length, field).toBeGreaterThan(5);
+      expect(nodes, field).toEqual((batched.data.customers.nodes as Node[]).map(({ id, a }) => ({ id, a })));
+    }
+    const join = (exact: boolean) =>
+      childPageJoin(sqlEm(s.orm), {
+        entity: Interaction, table: 'interaction', keys: [{ expr: 't.occurred_at', prop: 'occurredAt', desc: true, kind: 'date' }], parentColumn: 'customer_id', alias: 'pi', parent: 'c',
+        request: { size: 2, backward: false, cursor: null, exact },
+      }).join;
+    expect(join(true)).toMatch(/limit 2\)/);
+    expect(join(false)).toMatch(/limit 3\)/);
   });
 
   it('reads a customer’s interactions with the customer, and leaves a filtered or bad page to its own read', async () => {

@@ -159,7 +159,7 @@ function metricsOfPrefixedRows(em: Em, principal: Principal, rows: readonly Reco
   return rows.map((row) => {
     if (row[idColumn] == null) return null;
     const record = toRecord(row);
-    return CustomerMetrics.from(record, () => models.of(record.bgnbdModelId, record.gammaGammaModelId), rate);
+    return CustomerMetrics.from(record, models, rate);
   });
 }
 

@@ -5,7 +5,7 @@ import { DecimalScalar, Money } from '../graphql/scalars.js';
 import { ChurnReasonCode, churnReasonDescriptions } from './churn.js';
 import type { CustomerMetricsRecord } from './metrics.entity.js';
 import { amountToDecimal, ClvCalculator, expectedPurchasesGiven } from './scoring.js';
-import type { ModelSet } from './value-model-params.js';
+import type { ModelSet, ValueModels } from './value-model-params.js';
 
 /** Longest horizon a prediction may be asked for: ten years. */
 export const MAX_HORIZON_DAYS = 3650;
@@ -194,12 +194,16 @@ export const CUSTOMER_METRICS_READS: Readonly<Record<string, readonly (keyof Cus
 @ObjectType({ description: 'Customer value metrics. Times in days (tenant time zone), money in the tenant currency; predictions are null while the tenant’s model is not FITTED.' })
 export class CustomerMetrics {
   record!: CustomerMetricsRecord;
-  /** The parameters of the models the record was scored with: held, or read (ValueModels). */
-  models!: () => ModelSet | Promise<ModelSet>;
+  /** Where the parameters of the models the record was scored with come from (held, or read). */
+  valueModels!: ValueModels;
   annualDiscountRate!: number;
 
-  static from(record: CustomerMetricsRecord, models: () => ModelSet | Promise<ModelSet>, annualDiscountRate: number): CustomerMetrics {
-    return Object.assign(new CustomerMetrics(), { record, models, annualDiscountRate });
+  static from(record: CustomerMetricsRecord, valueModels: ValueModels, annualDiscountRate: number): CustomerMetrics {
+    return Object.assign(new CustomerMetrics(), { record, valueModels, annualDiscountRate });
+  }
+
+  private models(): ModelSet | Promise<ModelSet> {
+    return this.valueModels.of(this.record.bgnbdModelId, this.record.gammaGammaModelId);
   }
 
   private money(amount: string | null): Money | null {

@@ -51,6 +51,18 @@ function leaves(field: GraphQLField<unknown, unknown>, depth: number): string | 
   return `${field.name}${args} { ${inner.join(' ')} }`;
 }
 
+/** Every row of a tenant-wide list (`orders`, `interactions`: whole rows) with `selection`, by id. */
+async function everyRow(list: string, selection: string): Promise<Map<unknown, Record<string, unknown>>> {
+  const byId = new Map<unknown, Record<string, unknown>>();
+  for (let after: string | null = null, more = true; more; ) {
+    const res: GqlResult = await s.gql(`query($after: String) { ${list}(first: 100, after: $after) { nodes { id ${selection} } pageInfo { hasNextPage endCursor } } }`, { after });
+    expect(res.errors).toBeUndefined();
+    for (const row of res.data[list].nodes) byId.set(row.id, row);
+    ({ hasNextPage: more, endCursor: after } = res.data[list].pageInfo);
+  }
+  return byId;
+}
+
 function selections(typeName: string): Map<string, string> {
   const type = schema.getType(typeName) as GraphQLObjectType;
   const all = new Map<string, string>();
@@ -105,13 +117,7 @@ describe('pages read only the columns their selection needs', () => {
     expect(fields.size).toBeGreaterThan(9);
     const everything = [...fields.values()].join(' ');
     // The reference: the tenant-wide order list reads whole rows.
-    const byId = new Map<unknown, Record<string, unknown>>();
-    for (let after: string | null = null, more = true; more; ) {
-      const list: GqlResult = await s.gql(`query($after: String) { orders(first: 100, after: $after) { nodes { id ${everything} } pageInfo { hasNextPage endCursor } } }`, { after });
-      expect(list.errors).toBeUndefined();
-      for (const o of list.data.orders.nodes) byId.set(o.id, o);
-      ({ hasNextPage: more, endCursor: after } = list.data.orders.pageInfo);
-    }
+    const byId = await everyRow('orders', everything);
     const segment = await s.gql(`mutation { createSegment(input: { name: "Order columns", kind: DYNAMIC, rule: { createdAt: { lte: "2100-01-01T00:00:00Z" } } }) { id } }`);
     expect(segment.errors).toBeUndefined();
     const ordersOf = (customers: { orders: { nodes: Record<string, unknown>[] } }[]) => customers.flatMap((c) => c.orders.nodes);
@@ -154,13 +160,7 @@ describe('pages read only the columns their selection needs', () => {
     const everything = [...fields.values()].join(' ');
     const all = await page(everything);
     // The reference: the tenant-wide interaction list reads whole rows.
-    const byId = new Map<unknown, Record<string, unknown>>();
-    for (let after: string | null = null, more = true; more; ) {
-      const list: GqlResult = await s.gql(`query($after: String) { interactions(first: 100, after: $after) { nodes { id ${everything} } pageInfo { hasNextPage endCursor } } }`, { after });
-      expect(list.errors).toBeUndefined();
-      for (const i of list.data.interactions.nodes) byId.set(i.id, i);
-      ({ hasNextPage: more, endCursor: after } = list.data.interactions.pageInfo);
-    }
+    const byId = await everyRow('interactions', everything);
     const reference = all.map((i) => byId.get(i.id));
     expect(all).toEqual(reference);
     expect(all.filter((i) => i.body).length).toBeGreaterThan(20);

@@ -16,8 +16,7 @@ import {
 } from './metrics.types.js';
 import { amountToDecimal, unitsToDecimal } from './scoring.js';
 import { ValueModel, ValueModelKind } from './value-model.entity.js';
-
-const parseJson = <T>(v: unknown): T | null => (v == null ? null : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+import { parseJson } from '../db/json-column.js';
 
 /** The model of `kind` the tenant's latest successful recompute fitted (null before the first). */
 export async function currentValueModel(em: Em, tenantId: string, kind: ValueModelKind): Promise<ValueModel | null> {

@@ -19,8 +19,7 @@ import { crossFieldProblems, resolveMetricsSettings, SETTING_RANGES, type Metric
 import { tenantKeysChanged } from '../auth/principal-cache.js';
 import { pgArray, queryPrepared } from '../db/prepared.js';
 import { ValueModels } from './value-model-params.js';
-
-const parseJson = <T>(v: unknown): T | null => (v == null ? null : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+import { parseJson } from '../db/json-column.js';
 
 /**
  * Which customer_metrics columns a read fetches: `columns` (record properties) or every column;

@@ -16,6 +16,7 @@ import type { Cutoffs, Models } from './scoring.js';
 import { resolveMetricsSettings } from './settings.js';
 import { ValueModelStatus } from './value-model.entity.js';
 import { queryPrepared } from '../db/prepared.js';
+import { parseJson } from '../db/json-column.js';
 
 /** The tenant columns metrics depend on (the request's principal carries them, read with its key). */
 export interface TenantRow {
@@ -23,8 +24,6 @@ export interface TenantRow {
   timeZone: string | null;
   settings: Record<string, unknown> | string | null;
 }
-
-const parseJson = <T>(v: unknown): T | null => (v == null ? null : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 export function tenantContextFrom(tenantId: string, row: TenantRow): TenantMetricsContext {
   return {

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Em } from '../db/orm.js';
+import { parseJson } from '../db/json-column.js';
 import { pgArray, queryPrepared } from '../db/prepared.js';
 import type { BgNbdParams } from './bgnbd.js';
 import type { GammaGammaParams } from './gamma-gamma.js';
@@ -54,13 +55,12 @@ export class ValueModels {
   }
 
   private async read(ids: readonly string[]): Promise<unknown[]> {
-    const rows = await queryPrepared<{ id: string; params: string | null }>(
+    const rows = await queryPrepared<{ id: string; params: unknown }>(
       this.em,
-      'select id, params::text as params from value_model where tenant_id = ? and id = any(?::uuid[])',
+      'select id, params from value_model where tenant_id = ? and id = any(?::uuid[])',
       [this.tenantId, pgArray(ids)],
     );
-    // Text on PostgreSQL (pg would parse jsonb itself); PGlite may hand back the value already parsed.
-    const byId = new Map(rows.map((row) => [row.id, typeof row.params === 'string' ? JSON.parse(row.params) : (row.params ?? null)]));
+    const byId = new Map(rows.map((row) => [row.id, parseJson(row.params)]));
     return ids.map((id) => {
       if (!byId.has(id)) return null; // not (yet) visible: nothing to hold
       if (held.size >= MAX_HELD) held.delete(held.keys().next().value!);

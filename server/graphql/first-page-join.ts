@@ -78,7 +78,7 @@ export function firstPageJoin<T extends object, C extends object>(spec: {
         join: child.join,
         attach(rows, parents) {
           parents.forEach((parent, i) => {
-            const connection = buildConnection(spec.connection as never, child.rowsOf(rows[i]), page, spec.keys, () => spec.count(request, parent.id)) as C;
+            const connection = buildConnection(spec.connection as never, child.rowsOf(rows[i], parent.id), page, spec.keys, () => spec.count(request, parent.id)) as C;
             (parent as { [READ]?: Stored })[READ] = { node, connection };
           });
         },

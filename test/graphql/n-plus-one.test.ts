@@ -87,6 +87,9 @@ describe('customers with nested relations (no N+1)', () => {
       }).join;
     expect(join(true)).toMatch(/limit 2\)/);
     expect(join(false)).toMatch(/limit 3\)/);
+    // Each row's parent is the row it is joined to; the limited subquery gives the order.
+    expect(join(true)).toMatch(/json_agg\(json_build_array\([^)]*\)\) as rows/);
+    expect(join(true)).not.toMatch(/json_build_array\([^)]*customer_id/);
   });
 
   it('reads a customer’s interactions with the customer, and leaves a filtered or bad page to its own read', async () => {

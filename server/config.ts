@@ -26,6 +26,11 @@ export interface Config {
    */
   concurrentRequests: number;
   /**
+   * Query operations executed at once (CLIENTELE_CONCURRENT_QUERIES, default 6, at most
+   * concurrentRequests); the others wait their turn, in arrival order, for up to DB_CONNECT_TIMEOUT_MS.
+   */
+  concurrentQueries: number;
+  /**
    * How long a key's principal (tenant, role, settings) is reused without a lookup
    * (CLIENTELE_KEY_CACHE_SECONDS, default 5, 0 = look up every request). Revocations and settings
    * changed through this process apply at once; other processes see them within this time.
@@ -77,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('CLIENTELE_WIDGET_TOKEN_SECRET must be at least 32 characters (e.g. openssl rand -base64 48)');
   }
   const dbPoolMax = intVar(env, 'DB_POOL_MAX', 10, 1, 200);
+  const concurrentRequests = intVar(env, 'CLIENTELE_CONCURRENT_REQUESTS', 2 * dbPoolMax, 1, 10_000);
   return {
     databaseUrl,
     dataDir: path.resolve(env.CLIENTELE_DATA_DIR || '.data'),
@@ -86,7 +92,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoCustomers: intVar(env, 'CLIENTELE_DEMO_CUSTOMERS', 2000, 0, 1_000_000),
     dbConnectTimeoutMs: intVar(env, 'DB_CONNECT_TIMEOUT_MS', 2000, 100, 60_000),
     dbPoolMax,
-    concurrentRequests: intVar(env, 'CLIENTELE_CONCURRENT_REQUESTS', 2 * dbPoolMax, 1, 10_000),
+    concurrentRequests,
+    concurrentQueries: Math.min(intVar(env, 'CLIENTELE_CONCURRENT_QUERIES', 6, 1, 10_000), concurrentRequests),
     keyCacheMs: intVar(env, 'CLIENTELE_KEY_CACHE_SECONDS', 5, 0, 300) * 1000,
     exposeSqlCount: boolVar(env, 'CLIENTELE_EXPOSE_SQL_COUNT', false),
     logLevel,

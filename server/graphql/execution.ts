@@ -7,6 +7,8 @@ import {
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { getMetadataStorage } from 'type-graphql';
 import type { Context } from '../context.js';
+import type { Admission } from './admission.js';
+import { AppError } from './errors.js';
 import { readOnlyEm } from './keyset-query.js';
 
 /**
@@ -100,12 +102,28 @@ type GatewayExecutor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executo
  * whose variables do not coerce, so input errors read exactly as they always did — and operations
  * with a variable of a recursive input type (CustomerFilter's and / or / not): graphql-jit 0.8.9
  * generates their coercion inline and never ends (zalando-incubator/graphql-jit#81, open).
+ *
+ * At most `queries.limit` query operations execute at once; the others wait their turn here, in
+ * arrival order, after parsing and authentication. A read is CPU in PostgreSQL and in this process,
+ * nothing else, so more reads at once than that only contend for the same cores: at 16 connections
+ * on 2 cores, 4–6 at once read highRisk with 0.94 ms of PostgreSQL CPU each against 1.38 at 16
+ * (bench/README.md, session 13). Mutations are not held back: they spend most of their time waiting
+ * for their commit to reach the disk, and commits that wait together are flushed together.
  */
-export function compiledQueries(schema: GraphQLSchema): Gateway {
+export function compiledQueries(schema: GraphQLSchema, queries: Admission): Gateway {
   const loopsBack = recursiveInputs(schema);
   /** Per parsed document (Apollo's document store hands out the same object): per operation name. */
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | 'seen once' | 'not compilable'>>();
   const executor: GatewayExecutor = async (request) => {
+    if (request.operation?.operation !== 'query') return execution(request);
+    if (!(await queries.enter())) return { errors: [busy()] };
+    try {
+      return await execution(request);
+    } finally {
+      queries.leave();
+    }
+  };
+  const execution: GatewayExecutor = async (request) => {
     const { document, operation, context } = request;
     const operationName = request.operationName ?? request.request.operationName ?? null;
     const variables = request.request.variables ?? {};
@@ -144,6 +162,11 @@ export function compiledQueries(schema: GraphQLSchema): Gateway {
     },
     async stop() {},
   };
+}
+
+/** A query that waited longer than DB_CONNECT_TIMEOUT_MS for its turn: what a request refused at the door gets. */
+function busy(): AppError {
+  return new AppError('UNAVAILABLE', 'The server is busy; retry shortly', { retryable: true, http: { status: 503, headers: new Map([['retry-after', '1']]) } });
 }
 
 /**

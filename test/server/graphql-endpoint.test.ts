@@ -1,6 +1,10 @@
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.js';
+import { onPostgres } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /** The HTTP contract of /graphql: headers, bodies and their errors, whatever answers it underneath. */
@@ -221,5 +225,51 @@ describe('requests over CLIENTELE_CONCURRENT_REQUESTS', () => {
     expect(res.status).toBe(204);
     held.finish();
     expect((await held.answer).status).toBe(200);
+  });
+});
+
+describe('queries over CLIENTELE_CONCURRENT_QUERIES', () => {
+  it('runs 6 queries at once by default, never more than CLIENTELE_CONCURRENT_REQUESTS', () => {
+    expect(loadConfig({}).concurrentQueries).toBe(6);
+    expect(loadConfig({ CLIENTELE_CONCURRENT_QUERIES: '12' }).concurrentQueries).toBe(12);
+    expect(loadConfig({ CLIENTELE_CONCURRENT_QUERIES: '12', CLIENTELE_CONCURRENT_REQUESTS: '4' }).concurrentQueries).toBe(4);
+    expect(() => loadConfig({ CLIENTELE_CONCURRENT_QUERIES: '0' })).toThrow(/CLIENTELE_CONCURRENT_QUERIES/);
+  });
+
+  // A query is held in PostgreSQL by a lock another connection takes: PostgreSQL only (PGlite has one connection).
+  describe.skipIf(!onPostgres)('with one query at a time', () => {
+    let one: TestServer;
+    let locker: pg.Client;
+    beforeAll(async () => {
+      one = await startTestServer({ config: { concurrentQueries: 1, dbConnectTimeoutMs: 400 } });
+      locker = new pg.Client({ connectionString: (one.target as { databaseUrl: string }).databaseUrl });
+      await locker.connect();
+    });
+    afterAll(async () => {
+      await locker?.end();
+      await one?.close();
+    });
+
+    it('holds the next query back, refuses it after DB_CONNECT_TIMEOUT_MS with 503 UNAVAILABLE, and lets mutations through', async () => {
+      await locker.query('begin');
+      await locker.query('lock table customer in access exclusive mode');
+      const held = one.gql('{ customers(first: 1) { nodes { id } } }');
+      await sleep(100);
+      // Mutations do not wait for a query's turn.
+      const mutation = await one.gql('mutation { createFeedbackCategory(input: { name: "Billing" }) { name } }');
+      expect(mutation.status).toBe(200);
+      expect(mutation.data).toEqual({ createFeedbackCategory: { name: 'Billing' } });
+      const started = Date.now();
+      const refused = await one.gql('{ viewer { role } }');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(refused.errors).toEqual([{ message: 'The server is busy; retry shortly', extensions: { code: 'UNAVAILABLE', retryable: true } }]);
+      await locker.query('commit');
+      const answered = await held;
+      expect(answered.status).toBe(200);
+      expect(answered.data).toEqual({ customers: { nodes: [] } });
+      expect((await one.gql('{ viewer { role } }')).data).toEqual({ viewer: { role: 'ADMIN' } });
+    });
   });
 });

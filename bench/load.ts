@@ -350,6 +350,26 @@ interface Dataset {
   createdAt: string;
 }
 
+/**
+ * Waits until no other session of the bench database runs a statement (two readings 50 ms apart),
+ * at most 60 s; returns the seconds waited. autocannon stops at the end of a slice with requests
+ * still in flight, and the server goes on with them (and with those waiting for a pooled
+ * connection): the raw peer's highRisk leaves up to a second of PostgreSQL work behind at 16
+ * connections. Without this the next server's slice ran on top of it, its latencies and its
+ * PostgreSQL CPU per request included.
+ */
+async function untilDatabaseIdle(watcher: pg.Client): Promise<number> {
+  const start = performance.now();
+  for (let quiet = 0; quiet < 2 && performance.now() - start < 60_000; ) {
+    const { rows: [{ busy }] } = await watcher.query<{ busy: number }>(
+      `select count(*)::int as busy from pg_stat_activity where datname = current_database() and state = 'active' and pid <> pg_backend_pid()`,
+    );
+    quiet = busy ? 0 : quiet + 1;
+    if (quiet < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return (performance.now() - start) / 1000;
+}
+
 async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -682,6 +702,9 @@ async function main() {
     let runStart = performance.now();
     const byName = Object.fromEntries(servers.map((s) => [s.name, s]));
     const runs: RunResult[] = [];
+    const watcher = new pg.Client({ connectionString: db.url });
+    await watcher.connect();
+    let drainedS = 0;
     try {
       for (const w of processWarmups) {
         current = `${w.server} process warm-up (${w.scenario.name})`;
@@ -703,6 +726,7 @@ async function main() {
           for (let round = 0; round < rounds; round++) {
             for (const name of round % 2 ? [...names].reverse() : names) {
               current = `${scenario.name} @ ${name} ${connections}c${rounds > 1 ? ` (${round + 1}/${rounds})` : ''}`;
+              drainedS += await untilDatabaseIdle(watcher);
               runStart = performance.now();
               slices.get(name)!.push(await cannon(byName[name], headers, scenario, connections, duration / rounds));
               elapsed += duration / rounds;
@@ -720,7 +744,9 @@ async function main() {
     } finally {
       clearInterval(ticker);
       bar.stop();
+      await watcher.end();
     }
+    log(`waited ${drainedS.toFixed(1)} s in all for PostgreSQL to finish the previous slice's statements`);
     const endRss = Object.fromEntries(servers.map((s) => [s.name, s.rss()]));
 
     // Report

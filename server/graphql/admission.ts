@@ -7,6 +7,9 @@
  * young-generation collection. At 64 connections that doubled the scavenges' cost and made a list
  * request ≈ 50 % dearer than at 16 (bench/README.md, session 10).
  */
+/** The answer to a request (or a query) that waited longer than its limit allows for its turn. */
+export const BUSY = { status: 503, retryAfterSeconds: 1, message: 'The server is busy; retry shortly' } as const;
+
 export class Admission {
   private running = 0;
   private readonly waiting: { admit(): void }[] = [];

@@ -7,7 +7,7 @@ import {
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { getMetadataStorage } from 'type-graphql';
 import type { Context } from '../context.js';
-import type { Admission } from './admission.js';
+import { BUSY, type Admission } from './admission.js';
 import { AppError } from './errors.js';
 import { readOnlyEm } from './keyset-query.js';
 
@@ -166,7 +166,8 @@ export function compiledQueries(schema: GraphQLSchema, queries: Admission): Gate
 
 /** A query that waited longer than DB_CONNECT_TIMEOUT_MS for its turn: what a request refused at the door gets. */
 function busy(): AppError {
-  return new AppError('UNAVAILABLE', 'The server is busy; retry shortly', { retryable: true, http: { status: 503, headers: new Map([['retry-after', '1']]) } });
+  const http = { status: BUSY.status, headers: new Map([['retry-after', String(BUSY.retryAfterSeconds)]]) };
+  return new AppError('UNAVAILABLE', BUSY.message, { retryable: true, http });
 }
 
 /**

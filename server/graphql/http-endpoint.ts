@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import type { Context } from '../context.js';
-import type { Admission } from './admission.js';
+import { BUSY, type Admission } from './admission.js';
 
 /** A connect-style middleware (helmet, cors) called on the bare node request. */
 export type NodeMiddleware = (req: http.IncomingMessage, res: http.ServerResponse, next: (err?: unknown) => void) => void;
@@ -99,8 +99,8 @@ export function graphqlEndpoint(opts: GraphqlEndpointOptions): { handle(req: htt
         if (!runMiddleware(req, res)) return;
         admitted = await admission.enter();
         if (!admitted) {
-          res.setHeader('Retry-After', '1');
-          sendError(res, 503, 'The server is busy; retry shortly', 'UNAVAILABLE', { retryable: true });
+          res.setHeader('Retry-After', String(BUSY.retryAfterSeconds));
+          sendError(res, BUSY.status, BUSY.message, 'UNAVAILABLE', { retryable: true });
           return;
         }
         // A client that gave up while waiting is not answered.

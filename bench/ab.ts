@@ -8,7 +8,10 @@
  * 2-core machine a single slice moves by ±15 %; the medians and the paired rounds (how often the
  * working tree was cheaper) over 16–24 rounds show changes of 5 % and more. With PostgreSQL on
  * this machine, its CPU per response during each server's slices is reported too (all its
- * processes, so nothing else should use it meanwhile).
+ * processes, so nothing else should use it meanwhile). For latency work, run it at the load
+ * benchmark's 16 connections: each slice's throughput and p95 are reported as well (medians, and
+ * the rounds in which the working tree served more or answered faster), since a change can cost
+ * the same CPU and still queue requests differently (re-scoring batches, admission).
  *
  * --scenario list | card | highRisk | recordOrder (one line item, a new idempotency key each) |
  * submitSurvey (a complete NPS answer to the newest ACTIVE survey, which `npm run bench` creates) |
@@ -117,7 +120,8 @@ async function main() {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
     const slice = async (target: string, amount: number) => {
       let graphqlErrors = 0;
-      const result = await autocannon({
+      const latencies: number[] = [];
+      const instance = autocannon({
         url: target, connections: Number(args.connections), amount,
         requests: [{
           method: 'POST', headers,
@@ -125,7 +129,14 @@ async function main() {
           onResponse: (status, text) => void (status === 200 && text.includes('"errors"') && graphqlErrors++),
         }],
       });
-      return { ...result, errors: result.errors + graphqlErrors };
+      instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+      const started = performance.now();
+      const result = await instance;
+      // Timed here: autocannon's own duration is in whole seconds, too coarse for a slice of 500 requests.
+      const seconds = (performance.now() - started) / 1000;
+      latencies.sort((a, b) => a - b);
+      const p95 = latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.95) - 1)];
+      return { ...result, errors: result.errors + graphqlErrors, reqPerSec: result.requests.total / seconds, p95 };
     };
 
     console.log(`${args.scenario}: ${args.rounds} rounds of ${args.requests} requests at ${args.connections} connections, on ${args.database}`);
@@ -133,6 +144,8 @@ async function main() {
     const perRequest: number[][] = servers.map(() => []);
     // PostgreSQL's CPU during a slice is that server's: the two never run at once.
     const postgresPerRequest: number[][] = servers.map(() => []);
+    const reqPerSec: number[][] = servers.map(() => []);
+    const p95: number[][] = servers.map(() => []);
     for (let round = 0; round < Number(args.rounds); round++) {
       for (const i of round % 2 ? [1, 0] : [0, 1]) {
         const before = procCpuMs(servers[i].child.pid!);
@@ -140,6 +153,8 @@ async function main() {
         const result = await slice(servers[i].url, Number(args.requests));
         if (result.errors || result.non2xx) throw new Error(`${servers[i].name}: ${result.errors} errors, ${result.non2xx} non-2xx responses`);
         perRequest[i].push((procCpuMs(servers[i].child.pid!) - before) / result.requests.total);
+        reqPerSec[i].push(result.reqPerSec);
+        p95[i].push(result.p95);
         const postgresAfter = postgresCpuMs();
         if (postgresBefore !== null && postgresAfter !== null) postgresPerRequest[i].push((postgresAfter - postgresBefore) / result.requests.total);
       }
@@ -152,6 +167,12 @@ async function main() {
       console.log(`${s.name}: CPU ms/req median ${median(perRequest[i]).toFixed(2)} (${perRequest[i].map((x) => x.toFixed(2)).join(' ')})`);
     }
     console.log(`working tree / base: ${(work / base).toFixed(3)} (medians); cheaper in ${cheaper} of ${perRequest[0].length} rounds`);
+    const served = reqPerSec[1].filter((x, i) => x > reqPerSec[0][i]).length;
+    const quicker = p95[1].filter((x, i) => x < p95[0][i]).length;
+    console.log(
+      `req/s median: base ${median(reqPerSec[0]).toFixed(0)}, working tree ${median(reqPerSec[1]).toFixed(0)} (more in ${served} of ${reqPerSec[0].length} rounds); ` +
+        `p95 ms median: base ${median(p95[0]).toFixed(1)}, working tree ${median(p95[1]).toFixed(1)} (lower in ${quicker} rounds)`,
+    );
     if (postgresPerRequest[0].length) {
       const [pgBase, pgWork] = postgresPerRequest.map(median);
       const pgCheaper = postgresPerRequest[1].filter((x, i) => x < postgresPerRequest[0][i]).length;

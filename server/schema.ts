@@ -24,6 +24,7 @@ import { CustomerSegmentsResolver, SegmentMembershipEventResolver, SegmentResolv
 import { ContactPolicyResolver, FollowUpResolver } from './contact-plans/index.js';
 import { WidgetCustomerResolver, WidgetResolver } from './widgets/index.js';
 import { withLeanResolvers } from './graphql/lean-resolvers.js';
+import { DateTimeScalar } from './graphql/scalars.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
@@ -66,7 +67,7 @@ export const resolvers: NonEmptyArray<Function> = [
 let built: Promise<GraphQLSchema> | undefined;
 
 export function getSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers, authChecker, validate: false }).then(withPlainFieldResolvers).then(withSyncTypeResolvers).then(withLeanResolvers);
+  built ??= buildSchema({ resolvers, authChecker, validate: false, scalarsMap: [{ type: Date, scalar: DateTimeScalar }] }).then(withPlainFieldResolvers).then(withSyncTypeResolvers).then(withLeanResolvers);
   return built;
 }
 

@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
 
 const DECIMAL = /^-?\d{1,15}(\.\d{1,4})?$/;
@@ -50,3 +51,30 @@ export function normalizeDecimal(value: string): string {
   if (digits >= 2) return end === value.length ? value : value.slice(0, end);
   return value.slice(0, end) + (digits === 1 ? '0' : '00');
 }
+
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+/** 10000-01-01T00:00:00Z: from here on (and before 1970) toISOString writes other shapes. */
+const YEAR_10000_MS = 253402300800000;
+
+/**
+ * `date.toISOString()` for dates from 1970 to 9999, about three times faster (0.13 against
+ * 0.40 µs here): a list page writes ~250 dates, a share of its CPU the load benchmark could see.
+ */
+export function isoString(date: Date): string {
+  const ms = date.getTime();
+  if (!(ms >= 0 && ms < YEAR_10000_MS)) return date.toISOString();
+  const year = date.getUTCFullYear();
+  return `${TWO_DIGITS[(year / 100) | 0]}${TWO_DIGITS[year % 100]}-${TWO_DIGITS[date.getUTCMonth() + 1]}-${TWO_DIGITS[date.getUTCDate()]}T${
+    TWO_DIGITS[date.getUTCHours()]}:${TWO_DIGITS[date.getUTCMinutes()]}:${TWO_DIGITS[date.getUTCSeconds()]}.${THREE_DIGITS[date.getUTCMilliseconds()]}Z`;
+}
+
+/**
+ * The schema's date-time scalar: type-graphql's default for `Date` (graphql-scalars'
+ * DateTimeISO: same name, description, parsing and errors), writing valid Date values with
+ * isoString. Anything else (strings, numbers, invalid dates) goes through DateTimeISO as before.
+ */
+export const DateTimeScalar = new GraphQLScalarType({
+  ...GraphQLDateTimeISO.toConfig(),
+  serialize: (value) => (value instanceof Date && value.getTime() === value.getTime() ? isoString(value) : GraphQLDateTimeISO.serialize(value)),
+});

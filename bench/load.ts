@@ -42,7 +42,7 @@
  * Errors = connection errors + timeouts + non-2xx + 2xx responses whose body has GraphQL `errors`.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,6 +59,7 @@ import { createTenant } from '../server/tenants/tenant.service.js';
 import { DEFAULT_SURVEY_RESPONSE_MODEL, generateDataset, generateSurveyResponses, resolveModel } from './lib/datagen.js';
 import { databaseUrl } from './lib/database.js';
 import { generateBar } from './lib/progress.js';
+import { resultsFile } from './lib/results.js';
 import { CLIENTELE, DIFFERENCES, firstDifference, normaliseCard, normaliseList, POSTGRAPHILE } from './peers/queries.js';
 import { runRecomputeChild } from './lib/recompute.js';
 
@@ -824,9 +825,7 @@ async function main() {
       verdicts,
     };
     if (!args['no-write']) {
-      const dir = path.join(here, 'results');
-      mkdirSync(dir, { recursive: true });
-      const file = path.join(dir, `${started.toISOString().slice(0, 10)}-load-${commit}${quick ? '-quick' : ''}${args.label ? `-${args.label}` : ''}.json`);
+      const file = resultsFile(path.join(here, 'results'), `${started.toISOString().slice(0, 10)}-load-${commit}${quick ? '-quick' : ''}${args.label ? `-${args.label}` : ''}`);
       writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
       console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
       // The latest table in bench/README.md, between its markers.

@@ -22,7 +22,7 @@
  * Each scale runs in a fresh database (migrated, tenant "bench"), dropped afterwards.
  */
 import { execFileSync, fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,7 @@ import { generateDataset, resolveModel, type GenerateReport } from './lib/datage
 import { benchDatabaseName, createBenchDatabase, dropAllBenchDatabases, interrupted, reuseBenchDatabase } from './lib/database.js';
 import { benchFit, cdnowDirectory, loadCdnow, simulateColumns, type FitBenchResult } from './lib/fit-bench.js';
 import { generateBar } from './lib/progress.js';
+import { resultsFile } from './lib/results.js';
 import type { ChildMessage, RecomputeChildResult } from './recompute-child.js';
 
 const TARGETS = { fitSampleMs: 50, recompute1MSeconds: 60, recomputeRssBytes: 1024 ** 3 };
@@ -392,9 +393,7 @@ async function main() {
     recompute: scaleResults,
   };
   if (!args['no-write']) {
-    const dir = path.join(here, 'results');
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${started.toISOString().slice(0, 10)}-metrics-${commit}${quick ? '-quick' : ''}.json`);
+    const file = resultsFile(path.join(here, 'results'), `${started.toISOString().slice(0, 10)}-metrics-${commit}${quick ? '-quick' : ''}`);
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
   }

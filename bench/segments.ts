@@ -25,7 +25,7 @@
  * as the GraphQL resolvers call them (they need only the tenant id).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,7 @@ import type { CustomerFilter } from '../server/customers/customer.inputs.js';
 import { createSegment, previewSegment, refreshSegment } from '../server/segments/segment.service.js';
 import { SegmentKind } from '../server/segments/segment.types.js';
 import { generateDataset, resolveModel, type GenerateReport } from './lib/datagen.js';
+import { resultsFile } from './lib/results.js';
 import { benchDatabaseName, createBenchDatabase, dropAllBenchDatabases, interrupted, reuseBenchDatabase } from './lib/database.js';
 import { generateBar } from './lib/progress.js';
 import { runRecomputeChild } from './lib/recompute.js';
@@ -326,8 +327,7 @@ async function main() {
   if (!args['no-write']) {
     const commit = git('rev-parse', '--short', 'HEAD') || 'unknown';
     const dirty = git('status', '--porcelain').length > 0;
-    const file = path.join(here, 'results', `${startedAt.toISOString().slice(0, 10)}-segments-${commit}${quick ? '-quick' : ''}.json`);
-    mkdirSync(path.dirname(file), { recursive: true });
+    const file = resultsFile(path.join(here, 'results'), `${startedAt.toISOString().slice(0, 10)}-segments-${commit}${quick ? '-quick' : ''}`);
     writeFileSync(file, JSON.stringify({
       benchmark: 'segments', startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), commit, dirty,
       argv: process.argv.slice(2), runs, targets: TARGETS, verdicts,

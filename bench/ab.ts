@@ -33,6 +33,7 @@ import { createApiKey } from '../server/auth/keys.service.js';
 import { createOrm, sqlEm } from '../server/db/orm.js';
 import { databaseUrl } from './lib/database.js';
 import { postgresCpuMs, procCpuMs, startNodeFlags } from './lib/proc.js';
+import { percentile } from './lib/results.js';
 import { CLIENTELE } from './peers/queries.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -139,8 +140,7 @@ async function main() {
       // Up to the last response: autocannon ends a slice of `amount` requests on its next whole second.
       const seconds = (lastResponse - started) / 1000;
       latencies.sort((a, b) => a - b);
-      const p95 = latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.95) - 1)];
-      return { ...result, errors: result.errors + graphqlErrors, reqPerSec: result.requests.total / seconds, p95 };
+      return { ...result, errors: result.errors + graphqlErrors, reqPerSec: result.requests.total / seconds, p95: percentile(latencies, 95) };
     };
 
     console.log(`${args.scenario}: ${args.rounds} rounds of ${args.requests} requests at ${args.connections} connections, on ${args.database}`);

@@ -59,7 +59,7 @@ import { createTenant } from '../server/tenants/tenant.service.js';
 import { DEFAULT_SURVEY_RESPONSE_MODEL, generateDataset, generateSurveyResponses, resolveModel } from './lib/datagen.js';
 import { databaseUrl } from './lib/database.js';
 import { generateBar } from './lib/progress.js';
-import { resultsFile } from './lib/results.js';
+import { percentile, resultsFile } from './lib/results.js';
 import { CLIENTELE, DIFFERENCES, firstDifference, normaliseCard, normaliseList, POSTGRAPHILE } from './peers/queries.js';
 import { runRecomputeChild } from './lib/recompute.js';
 
@@ -231,11 +231,6 @@ interface RunResult {
   postgresCpuMsPerRequest: number | null;
   rssBytes: number;
   peakRssBytes: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 /** Live request count of the run in progress, for the progress bar. */

@@ -12,3 +12,9 @@ export function resultsFile(dir: string, name: string): string {
     if (!existsSync(file)) return file;
   }
 }
+
+/** The nearest-rank `p`th percentile of ascending `sorted` (NaN when empty): every benchmark's latency figures. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}

@@ -59,7 +59,7 @@ const YEAR_10000_MS = 253402300800000;
 
 /**
  * `date.toISOString()` for dates from 1970 to 9999, about three times faster (0.13 against
- * 0.40 µs here): a list page writes ~250 dates, a share of its CPU the load benchmark could see.
+ * 0.40 µs here): a page of 50 customers with their last 3 interactions writes ~200 dates.
  */
 export function isoString(date: Date): string {
   const ms = date.getTime();

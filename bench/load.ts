@@ -229,6 +229,12 @@ interface RunResult {
    * meanwhile); null when PostgreSQL is not local.
    */
   postgresCpuMsPerRequest: number | null;
+  /**
+   * WAL the PostgreSQL cluster wrote per response over the server's slices, bytes; null when it
+   * could not be read. A write's own records, plus a whole page for the first change to each page
+   * after a checkpoint starts (full_page_writes): a checkpoint during a write scenario shows here.
+   */
+  walBytesPerRequest: number | null;
   rssBytes: number;
   peakRssBytes: number;
 }
@@ -247,6 +253,8 @@ interface Slice {
   non2xx: number;
   graphqlErrors: number;
   firstError?: string;
+  /** WAL PostgreSQL wrote during the slice (walBytesSince); null when it could not be read. */
+  walBytes: number | null;
 }
 
 async function cannon(served: Served, headers: Record<string, string>, scenario: Scenario, connections: number, seconds: number): Promise<Slice> {
@@ -291,6 +299,7 @@ async function cannon(served: Served, headers: Record<string, string>, scenario:
     non2xx: result.non2xx,
     graphqlErrors,
     firstError,
+    walBytes: null,
   };
 }
 
@@ -321,6 +330,7 @@ function summarise(served: Served, scenario: Scenario, connections: number, slic
     postgresCpuMsPerRequest: slices.some((s) => s.postgresCpuMs === null)
       ? null
       : slices.reduce((sum, s) => sum + s.postgresCpuMs!, 0) / Math.max(1, latencies.length),
+    walBytesPerRequest: slices.some((s) => s.walBytes === null) ? null : slices.reduce((sum, s) => sum + s.walBytes!, 0) / Math.max(1, latencies.length),
     ...served.rss(),
   };
 }
@@ -364,6 +374,26 @@ async function untilDatabaseIdle(watcher: pg.Client): Promise<number> {
     if (quiet < 2) await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return (performance.now() - start) / 1000;
+}
+
+/** The cluster's current WAL position, or null when this server cannot tell (a standby, no privilege). */
+async function walLsn(client: pg.Client): Promise<string | null> {
+  try {
+    const { rows: [{ lsn }] } = await client.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+    return lsn;
+  } catch {
+    return null;
+  }
+}
+
+/** WAL bytes written since `lsn` (walLsn), or null. */
+async function walBytesSince(client: pg.Client, lsn: string): Promise<number | null> {
+  try {
+    const { rows: [{ bytes }] } = await client.query<{ bytes: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text as bytes', [lsn]);
+    return Number(bytes);
+  } catch {
+    return null;
+  }
 }
 
 async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -724,7 +754,10 @@ async function main() {
               current = `${scenario.name} @ ${name} ${connections}c${rounds > 1 ? ` (${round + 1}/${rounds})` : ''}`;
               drainedS += await untilDatabaseIdle(watcher);
               runStart = performance.now();
-              slices.get(name)!.push(await cannon(byName[name], headers, scenario, connections, duration / rounds));
+              const walStart = await walLsn(watcher);
+              const slice = await cannon(byName[name], headers, scenario, connections, duration / rounds);
+              slice.walBytes = walStart === null ? null : await walBytesSince(watcher, walStart);
+              slices.get(name)!.push(slice);
               elapsed += duration / rounds;
             }
           }
@@ -766,6 +799,11 @@ async function main() {
     console.log(table(head, rows));
     const rssLine = servers.map((s) => `${s.name} ${mib(startRss[s.name].rssBytes)} at start, ${mib(endRss[s.name].rssBytes)} at end, peak ${mib(endRss[s.name].peakRssBytes)}`).join('; ');
     console.log(`\nserver RSS: ${rssLine}`);
+    const walLine = scenarios.filter((s) => !READ_SCENARIOS.has(s.name)).map((s) => {
+      const perRequest = connectionCounts.map((c) => find(s.name, 'clientele', c)?.walBytesPerRequest);
+      return perRequest.every((b) => b == null) ? null : `${s.name} ${perRequest.map((b) => (b == null ? '?' : (b / 1024).toFixed(1))).join(' / ')}`;
+    }).filter(Boolean).join('; ');
+    if (walLine) console.log(`WAL per write response at ${connectionCounts.join(' / ')} connections, kB (a checkpoint starting mid-scenario raises it): ${walLine}`);
 
     const clienteleRuns = runs.filter((r) => r.server === 'clientele');
     const listRatios = connectionCounts.map((c) => ratio(find('list', 'clientele', c), find('list', 'postgraphile', c))).filter((v): v is number => v !== null);
@@ -838,6 +876,7 @@ async function main() {
           markdownTable(head, rows, head.map((_, i) => (i === 0 ? 'l' : 'r'))),
           '',
           `Server RSS: ${rssLine}.`,
+          ...(walLine ? ['', `WAL per write response at ${connectionCounts.join(' / ')} connections, kB: ${walLine}.`] : []),
           '',
           ...targetLines.map((l) => `- ${l}`),
           '',

@@ -803,7 +803,7 @@ async function main() {
       const perRequest = connectionCounts.map((c) => find(s.name, 'clientele', c)?.walBytesPerRequest);
       return perRequest.every((b) => b == null) ? null : `${s.name} ${perRequest.map((b) => (b == null ? '?' : (b / 1024).toFixed(1))).join(' / ')}`;
     }).filter(Boolean).join('; ');
-    if (walLine) console.log(`WAL per write response at ${connectionCounts.join(' / ')} connections, kB (a checkpoint starting mid-scenario raises it): ${walLine}`);
+    if (walLine) console.log(`WAL per write response at ${connectionCounts.join(' / ')} connections, KiB (a checkpoint starting mid-scenario raises it): ${walLine}`);
 
     const clienteleRuns = runs.filter((r) => r.server === 'clientele');
     const listRatios = connectionCounts.map((c) => ratio(find('list', 'clientele', c), find('list', 'postgraphile', c))).filter((v): v is number => v !== null);
@@ -876,7 +876,7 @@ async function main() {
           markdownTable(head, rows, head.map((_, i) => (i === 0 ? 'l' : 'r'))),
           '',
           `Server RSS: ${rssLine}.`,
-          ...(walLine ? ['', `WAL per write response at ${connectionCounts.join(' / ')} connections, kB: ${walLine}.`] : []),
+          ...(walLine ? ['', `WAL per write response at ${connectionCounts.join(' / ')} connections, KiB: ${walLine}.`] : []),
           '',
           ...targetLines.map((l) => `- ${l}`),
           '',

@@ -803,7 +803,8 @@ async function main() {
       const perRequest = connectionCounts.map((c) => find(s.name, 'clientele', c)?.walBytesPerRequest);
       return perRequest.every((b) => b == null) ? null : `${s.name} ${perRequest.map((b) => (b == null ? '?' : (b / 1024).toFixed(1))).join(' / ')}`;
     }).filter(Boolean).join('; ');
-    if (walLine) console.log(`WAL per write response at ${connectionCounts.join(' / ')} connections, KiB (a checkpoint starting mid-scenario raises it): ${walLine}`);
+    const walLabel = `WAL per write response at ${connectionCounts.join(' / ')} connections, KiB`;
+    if (walLine) console.log(`${walLabel} (a checkpoint starting mid-scenario raises it): ${walLine}`);
 
     const clienteleRuns = runs.filter((r) => r.server === 'clientele');
     const listRatios = connectionCounts.map((c) => ratio(find('list', 'clientele', c), find('list', 'postgraphile', c))).filter((v): v is number => v !== null);
@@ -876,7 +877,7 @@ async function main() {
           markdownTable(head, rows, head.map((_, i) => (i === 0 ? 'l' : 'r'))),
           '',
           `Server RSS: ${rssLine}.`,
-          ...(walLine ? ['', `WAL per write response at ${connectionCounts.join(' / ')} connections, KiB: ${walLine}.`] : []),
+          ...(walLine ? ['', `${walLabel}: ${walLine}.`] : []),
           '',
           ...targetLines.map((l) => `- ${l}`),
           '',

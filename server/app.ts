@@ -146,7 +146,7 @@ export async function createApp(config: Config, orm: Orm, opts: { log?: (msg: st
   const schema = await getSchema();
   const apollo = new ApolloServer<Context>({
     // The schema, with queries executed by graphql-jit (see compiledQueries).
-    gateway: compiledQueries(schema, new Admission(config.concurrentQueries, config.dbConnectTimeoutMs)),
+    gateway: compiledQueries(schema, new Admission(config.concurrentQueries, config.dbConnectTimeoutMs), log),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,

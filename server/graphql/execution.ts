@@ -10,6 +10,7 @@ import type { Context } from '../context.js';
 import { BUSY, type Admission } from './admission.js';
 import { AppError } from './errors.js';
 import { readOnlyEm } from './keyset-query.js';
+import { leafCheck, type LeafCheck } from './leaf-check.js';
 
 /**
  * Apollo options for the read path, measured by the load benchmark (bench/README.md, Load).
@@ -88,7 +89,12 @@ export function withPlainFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
+/** What compiledQueries logs about a resolver whose value is not of its field's type (the tests fail on it). */
+export const LEAF_OF_ANOTHER_TYPE = 'is not of the type the schema declares';
+
 type Gateway = ApolloServerOptionsWithGateway<Context>['gateway'];
+/** A compiled operation and, when it writes its leaves unserialised, their check. */
+type Compiled = { run: CompiledQuery['query']; leaves: LeafCheck | null };
 type GatewayExecutor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
 
 /**
@@ -103,6 +109,11 @@ type GatewayExecutor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executo
  * with a variable of a recursive input type (CustomerFilter's and / or / not): graphql-jit 0.8.9
  * generates their coercion inline and never ends (zalando-incubator/graphql-jit#81, open).
  *
+ * Leaves are written unserialised and checked afterwards (leafCheck: a string for String, a 32-bit
+ * integer for Int…). An answer with a leaf that fails the check is computed again with graphql-jit's
+ * serialisation, which the document keeps from then on; `log` names the document and the leaf once,
+ * since the resolver behind it returns a value of another type than the schema says.
+ *
  * At most `queries.limit` query operations execute at once; the others wait their turn here, in
  * arrival order, after parsing and authentication. A read is CPU in PostgreSQL and in this process,
  * nothing else, so more reads at once than that only contend for the same cores: at 16 connections
@@ -110,10 +121,10 @@ type GatewayExecutor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executo
  * (bench/README.md, session 13). Mutations are not held back: they spend most of their time waiting
  * for their commit to reach the disk, and commits that wait together are flushed together.
  */
-export function compiledQueries(schema: GraphQLSchema, queries: Admission): Gateway {
+export function compiledQueries(schema: GraphQLSchema, queries: Admission, log: (message: string) => void = console.error): Gateway {
   const loopsBack = recursiveInputs(schema);
   /** Per parsed document (Apollo's document store hands out the same object): per operation name. */
-  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | 'seen once' | 'not compilable'>>();
+  const compiled = new WeakMap<DocumentNode, Map<string, Compiled | 'seen once' | 'not compilable'>>();
   const executor: GatewayExecutor = async (request) => {
     if (request.operation?.operation !== 'query') return execution(request);
     if (!(await queries.enter())) return { errors: [busy()] };
@@ -137,20 +148,29 @@ export function compiledQueries(schema: GraphQLSchema, queries: Admission): Gate
       byName.set(key, 'seen once');
       return graphqlJs();
     }
-    if (query === 'seen once') {
-      let result: CompiledQuery | ExecutionResult | undefined;
-      try {
-        result = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
-      } catch {
-        // A document graphql-jit cannot compile simply keeps running on graphql-js.
-      }
-      byName.set(key, (query = result && isCompiledQuery(result) ? result : 'not compilable'));
-    }
+    if (query === 'seen once') byName.set(key, (query = compile(document, operationName, leafCheck(schema, document, operationName))));
     if (query === 'not compilable') return graphqlJs();
-    const result = await query.query(undefined, context, variables);
+    let result = await query.run(undefined, context, variables);
     // No data at all: the variables did not coerce; graphql-js words those errors.
     if (result.data === undefined && result.errors?.length) return graphqlJs();
+    const bad = query.leaves && result.data ? query.leaves(result.data) : undefined;
+    if (bad !== undefined) {
+      log(`query ${operationName ?? '(unnamed)'}: the value at ${bad} ${LEAF_OF_ANOTHER_TYPE}; this document now runs with serialised leaves`);
+      byName.set(key, (query = compile(document, operationName, null)));
+      if (query === 'not compilable') return graphqlJs();
+      result = await query.run(undefined, context, variables);
+    }
     return result.errors?.length ? { ...result, errors: result.errors.map(withExtensions) } : result;
+  };
+  /** With a leaf check: leaves unserialised (see leafCheck); without: graphql-jit serialises them. */
+  const compile = (document: DocumentNode, operationName: string | null, leaves: LeafCheck | null): Compiled | 'not compilable' => {
+    let result: CompiledQuery | ExecutionResult | undefined;
+    try {
+      result = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true, disableLeafSerialization: !!leaves });
+    } catch {
+      // A document graphql-jit cannot compile simply keeps running on graphql-js.
+    }
+    return result && isCompiledQuery(result) ? { run: result.query, leaves } : 'not compilable';
   };
   return {
     async load() {

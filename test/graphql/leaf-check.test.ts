@@ -10,12 +10,13 @@ import { leafCheck } from '../../server/graphql/leaf-check.js';
 
 const SDL = `
   enum Level { LOW HIGH }
+  enum Code { ${Array.from({ length: 30 }, (_, i) => `C${i}`).join(' ')} }
   scalar Stamp
   interface Named { name: String }
   type Item implements Named { id: ID! name: String score: Float level: Level tags: [String!] stamp: Stamp }
   type Other implements Named { name: String }
   union Thing = Item | Other
-  type Query { count: Int! flag: Boolean item: Item items: [Item!]! named: Named thing: Thing }
+  type Query { count: Int! flag: Boolean item: Item items: [Item!]! named: Named thing: Thing code: Code }
   type Mutation { touch: Int }
 `;
 
@@ -62,6 +63,13 @@ describe('leafCheck (the answer graphql-jit writes without serialising leaves)',
     expect(leaf({ a: [], b: { level: 'MEDIUM' } })).toBe('b.level');
     expect(leaf({ a: [{ name: 1 }], b: null })).toBe('a.0.name');
     expect(leaf(null)).toBeUndefined();
+  });
+
+  it('checks short and long enums alike', () => {
+    const leaf = check(schema, `{ code item { level } }`)!;
+    expect(leaf({ code: 'C29', item: { level: 'LOW' } })).toBeUndefined();
+    expect(leaf({ code: 'C30', item: null })).toBe('code');
+    expect(leaf({ code: 'C0', item: { level: 'low' } })).toBe('item.level');
   });
 
   it('leaves custom scalars and __typename to graphql-jit', () => {

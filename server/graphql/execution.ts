@@ -155,10 +155,14 @@ export function compiledQueries(schema: GraphQLSchema, queries: Admission, log: 
     if (result.data === undefined && result.errors?.length) return graphqlJs();
     const bad = query.leaves && result.data ? query.leaves(result.data) : undefined;
     if (bad !== undefined) {
-      log(`query ${operationName ?? '(unnamed)'}: the value at ${bad} ${LEAF_OF_ANOTHER_TYPE}; this document now runs with serialised leaves`);
-      byName.set(key, (query = compile(document, operationName, null)));
-      if (query === 'not compilable') return graphqlJs();
-      result = await query.run(undefined, context, variables);
+      // Requests that ran the same plan meanwhile find it replaced already: one warning, one compilation.
+      let serialised = byName.get(key);
+      if (serialised === query) {
+        log(`query ${operationName ?? '(unnamed)'}: the value at ${bad} ${LEAF_OF_ANOTHER_TYPE}; this document now runs with serialised leaves`);
+        byName.set(key, (serialised = compile(document, operationName, null)));
+      }
+      if (typeof serialised !== 'object' || serialised.leaves) return graphqlJs();
+      result = await serialised.run(undefined, context, variables);
     }
     return result.errors?.length ? { ...result, errors: result.errors.map(withExtensions) } : result;
   };

@@ -252,7 +252,13 @@ export async function listCustomers(
     );
   }
   const rows = await queryPrepared(em, pageSql.text, pageSql.params);
-  const customers: Customer[] = rows.map((row) => Object.assign(em.map(Customer, row), Object.fromEntries(extKeys.map((k) => [k.prop, row[k.prop]]))));
+  // An extension's sort value rides on its customer for the cursor (buildConnection).
+  const extProps = extKeys.map((k) => k.prop);
+  const customers: Customer[] = rows.map((row) => {
+    const customer = em.map(Customer, row) as Customer & Record<string, unknown>;
+    for (const prop of extProps) customer[prop] = row[prop];
+    return customer;
+  });
   for (const join of pageJoins) join.attach(rows, customers);
   return buildConnection(CustomerConnection, customers, request, keys, async () => {
     const [{ count }] = await queryPrepared<{ count: number }>(

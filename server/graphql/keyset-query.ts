@@ -134,9 +134,10 @@ export function plainMapper<T extends object>(em: Em, entity: EntityClass<T>, pr
  * `em.execute` + `em.map` (listCustomers) get cheap rows without knowing.
  */
 export function readOnlyEm(em: Em): Em {
+  const map = (entity: EntityClass<object>, row: Record<string, unknown>) => plainMapper(em, entity)(row);
   return new Proxy(em, {
     get(target, prop) {
-      if (prop === 'map') return (entity: EntityClass<object>, row: Record<string, unknown>) => plainMapper(target, entity)(row);
+      if (prop === 'map') return map;
       const value = Reflect.get(target, prop, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -221,8 +222,9 @@ export function childPageJoin<T extends object>(
       const value = row[name];
       const rows = (typeof value === 'string' ? JSON.parse(value) : value) as unknown[][] | null;
       if (!rows) return [];
+      // One input for the parent's rows: `map` copies the values into a new object.
+      const plain: Record<string, unknown> = { [q.parentColumn]: parentId };
       return rows.map((cells) => {
-        const plain: Record<string, unknown> = { [q.parentColumn]: parentId };
         for (let i = 0; i < read.length; i++) plain[read[i]] = cells[i];
         return map(plain);
       });

@@ -161,7 +161,7 @@ export function compiledQueries(schema: GraphQLSchema, queries: Admission, log: 
         log(`query ${operationName ?? '(unnamed)'}: the value at ${bad} ${LEAF_OF_ANOTHER_TYPE}; this document now runs with serialised leaves`);
         byName.set(key, (serialised = compile(document, operationName, null)));
       }
-      if (typeof serialised !== 'object' || serialised.leaves) return graphqlJs();
+      if (typeof serialised !== 'object') return graphqlJs(); // graphql-jit could not compile it serialised
       result = await serialised.run(undefined, context, variables);
     }
     return result.errors?.length ? { ...result, errors: result.errors.map(withExtensions) } : result;

@@ -40,12 +40,35 @@ const LIST_NODE = `json_build_object(
 
 const AUTH = `k as (select 1 from api_key where tenant_id = $1 and key_hash = $2 and revoked_at is null)`;
 
-function listSql(where: string, orderBy: string, pageOrderBy: string): string {
+const LISTED = 'c.tenant_id = $1 and c.archived_at is null and c.merged_into_id is null and exists (select 1 from k)';
+
+/** The list page's 51 rows (one more than shown, for hasNextPage), newest first. */
+const LIST_PAGE = `select c.*, m.predicted_clv as sort_clv from customer c
+    left join customer_metrics m on m.tenant_id = c.tenant_id and m.customer_id = c.id
+   where ${LISTED} order by c.created_at desc, c.id desc limit 51`;
+
+/**
+ * HIGH churn risk by predicted CLV, NULLs last (Clientele's order). The index on
+ * `customer_metrics (tenant_id, churn_level, predicted_clv desc, customer_id desc)` holds NULLs
+ * first, so `predicted_clv desc nulls last` in one ORDER BY sorts every HIGH customer of the tenant
+ * (18–21 ms of PostgreSQL CPU a page at 1M). Read as two index-ordered halves, the rows with a
+ * value and then those without, it walks 51 index entries, as Clientele's statement does.
+ */
+const HIGH_RISK_PAGE = `select * from (
+    (select c.*, m.predicted_clv as sort_clv, 0 as half from customer_metrics m
+       join customer c on c.tenant_id = m.tenant_id and c.id = m.customer_id
+      where m.tenant_id = $1 and m.churn_level = 'HIGH' and m.predicted_clv is not null and ${LISTED}
+      order by m.predicted_clv desc, m.customer_id desc limit 51)
+    union all
+    (select c.*, null, 1 from customer_metrics m
+       join customer c on c.tenant_id = m.tenant_id and c.id = m.customer_id
+      where m.tenant_id = $1 and m.churn_level = 'HIGH' and m.predicted_clv is null and ${LISTED}
+      order by m.predicted_clv desc, m.customer_id desc limit 51)
+  ) halves order by half, sort_clv desc, id desc limit 51`;
+
+function listSql(page: string, pageOrderBy: string): string {
   return `with ${AUTH},
-    page as (select c.*, m.predicted_clv as sort_clv from customer c
-               left join customer_metrics m on m.tenant_id = c.tenant_id and m.customer_id = c.id
-              where c.tenant_id = $1 and c.archived_at is null and c.merged_into_id is null and exists (select 1 from k) ${where}
-              order by ${orderBy} limit 51),
+    page as (${page}),
     numbered as (select page.*, row_number() over (order by ${pageOrderBy}) as rn from page)
   select (select count(*) from k)::int as ok, json_build_object('data', json_build_object('customers', json_build_object(
     'nodes', coalesce((select json_agg(${LIST_NODE} order by c.rn) from numbered c
@@ -54,8 +77,8 @@ function listSql(where: string, orderBy: string, pageOrderBy: string): string {
 }
 
 const SQL = {
-  List: listSql('', 'c.created_at desc, c.id desc', 'created_at desc, id desc'),
-  HighRisk: listSql(`and m.churn_level = 'HIGH'`, 'm.predicted_clv desc nulls last, c.id desc', 'sort_clv desc nulls last, id desc'),
+  List: listSql(LIST_PAGE, 'created_at desc, id desc'),
+  HighRisk: listSql(HIGH_RISK_PAGE, 'sort_clv desc nulls last, id desc'),
   Card: `with ${AUTH}
     select (select count(*) from k)::int as ok, json_build_object('data', json_build_object('customer', (
       select json_build_object(

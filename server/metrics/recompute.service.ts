@@ -605,8 +605,17 @@ export interface RescoreOptions {
 }
 
 /**
+ * "Now" for a re-scoring right after a write: the end of the current millisecond. PostgreSQL
+ * stamps a row written with now() in microseconds and a Date holds milliseconds, so an answer
+ * completed at …:00.123456 is later than `new Date()` read at …:00.123900 (that is, .123), and the
+ * re-scoring's `<= asOf` windows left out the very order or answer that triggered it whenever the
+ * write and the re-scoring fell in the same millisecond.
+ */
+export const liveAsOf = (): Date => new Date(Date.now() + 1);
+
+/**
  * Re-scores the given customers (e.g. right after new orders) with the tenant's current fitted
- * model and cutoffs: no refit. Observation end: `asOf` (now). Per batch of up to 5,000
+ * model and cutoffs: no refit. Observation end: `asOf` (now, see liveAsOf). Per batch of up to 5,000
  * customers: ONE read (tenant, model, customers, orders and every churn signal, see
  * rescore-read.ts) and ONE upsert; a statement more without `opts.tenant`, and one to drop the
  * metrics of customers merged away.
@@ -615,7 +624,7 @@ export async function rescoreCustomers(
   em: Em,
   tenantId: string,
   customerIds: readonly string[],
-  asOf = new Date(),
+  asOf = liveAsOf(),
   opts: RescoreOptions = {},
 ): Promise<number> {
   const ids = [...new Set(customerIds)].filter(isUuid);

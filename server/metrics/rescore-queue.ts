@@ -13,7 +13,7 @@
  */
 import { AsyncResource } from 'node:async_hooks';
 import type { Em } from '../db/orm.js';
-import { rescoreCustomers, type RescoreOptions } from './recompute.service.js';
+import { liveAsOf, rescoreCustomers, type RescoreOptions } from './recompute.service.js';
 
 interface Waiter {
   em: Em;
@@ -38,7 +38,7 @@ const lanes = new Map<string, Lane>();
  * reflect the write; rejects as rescoreCustomers would for these ids alone.
  */
 export function rescoreCoalesced(em: Em, tenantId: string, ids: readonly string[], opts: RescoreOptions = {}): Promise<void> {
-  if (em.isInTransaction()) return rescoreCustomers(em, tenantId, ids, new Date(), opts).then(() => undefined);
+  if (em.isInTransaction()) return rescoreCustomers(em, tenantId, ids, liveAsOf(), opts).then(() => undefined);
   const key = `${tenantId}:${opts.onlyScored ? 'scored' : 'all'}`;
   return new Promise<void>((resolve, reject) => {
     const waiter: Waiter = {
@@ -70,7 +70,7 @@ async function drain(key: string, tenantId: string, onlyScored: boolean, lane: L
 
 async function runBatch(tenantId: string, onlyScored: boolean, batch: Waiter[]): Promise<void> {
   const run = (w: Waiter, ids: readonly string[]) =>
-    w.context.runInAsyncScope(() => rescoreCustomers(w.em, tenantId, ids, new Date(), { tenant: w.tenant, onlyScored }));
+    w.context.runInAsyncScope(() => rescoreCustomers(w.em, tenantId, ids, liveAsOf(), { tenant: w.tenant, onlyScored }));
   const [lead] = batch;
   try {
     await run(lead, batch.length === 1 ? lead.ids : [...new Set(batch.flatMap((w) => w.ids))]);

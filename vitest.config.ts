@@ -52,12 +52,18 @@ export default defineConfig({
           include: ['test/widgets/**/*.test.ts'],
           globalSetup: ['test/widgets/setup/global-setup.ts'],
           testTimeout: 30_000,
+          // On CI a failed browser test runs once more. One CI run (session 17) saw the card's
+          // error-and-Retry test wait out its 30 s; it passed in every run before and after, alone
+          // and beside the server tests, and its cause was not found. The retry shows in the report.
+          retry: process.env.CI ? 1 : 0,
           // The browser page's server; its origin is put on the test publishable key.
           api: { host: '127.0.0.1', port: browserPort, strictPort: true },
           browser: {
             enabled: true,
             headless: true,
-            provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
+            // actionTimeout: a userEvent action that cannot complete (its element gone, covered) fails
+            // in 10 s with Playwright's reason, instead of waiting out the test's 30 s unexplained.
+            provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs }, actionTimeout: 10_000 }),
             instances: [{ browser: 'chromium' }],
             // Every export of commands.ts is a browser command (typed for tests in browser-commands.d.ts).
             commands: { ...widgetCommands },

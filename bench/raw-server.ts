@@ -54,17 +54,12 @@ const LIST_PAGE = `select c.*, m.predicted_clv as sort_clv from customer c
  * (18–21 ms of PostgreSQL CPU a page at 1M). Read as two index-ordered halves, the rows with a
  * value and then those without, it walks 51 index entries, as Clientele's statement does.
  */
-const HIGH_RISK_PAGE = `select * from (
-    (select c.*, m.predicted_clv as sort_clv, 0 as half from customer_metrics m
-       join customer c on c.tenant_id = m.tenant_id and c.id = m.customer_id
-      where m.tenant_id = $1 and m.churn_level = 'HIGH' and m.predicted_clv is not null and ${LISTED}
-      order by m.predicted_clv desc, m.customer_id desc limit 51)
-    union all
-    (select c.*, null, 1 from customer_metrics m
-       join customer c on c.tenant_id = m.tenant_id and c.id = m.customer_id
-      where m.tenant_id = $1 and m.churn_level = 'HIGH' and m.predicted_clv is null and ${LISTED}
-      order by m.predicted_clv desc, m.customer_id desc limit 51)
-  ) halves order by half, sort_clv desc, id desc limit 51`;
+const highRiskHalf = (half: 0 | 1, clv: 'is not null' | 'is null') => `(select c.*, m.predicted_clv as sort_clv, ${half} as half
+    from customer_metrics m join customer c on c.tenant_id = m.tenant_id and c.id = m.customer_id
+   where m.tenant_id = $1 and m.churn_level = 'HIGH' and m.predicted_clv ${clv} and ${LISTED}
+   order by m.predicted_clv desc, m.customer_id desc limit 51)`;
+const HIGH_RISK_PAGE = `select * from (${highRiskHalf(0, 'is not null')} union all ${highRiskHalf(1, 'is null')}) halves
+  order by half, sort_clv desc, id desc limit 51`;
 
 function listSql(page: string, pageOrderBy: string): string {
   return `with ${AUTH},
